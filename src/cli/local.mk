@@ -1,0 +1,2 @@
+alpcgraph_SOURCES += \
+	src/cli/main.c

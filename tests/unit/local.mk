@@ -1,0 +1,10 @@
+check_PROGRAMS += tests/unit/test_base tests/unit/test_model
+TESTS += tests/unit/test_base tests/unit/test_model
+
+tests_unit_test_base_SOURCES = tests/unit/test_base.c
+tests_unit_test_base_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_base_LDADD = $(TEST_LIBS)
+
+tests_unit_test_model_SOURCES = tests/unit/test_model.c
+tests_unit_test_model_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_model_LDADD = $(TEST_LIBS)
