@@ -8,3 +8,11 @@ tests_unit_test_base_LDADD = $(TEST_LIBS)
 tests_unit_test_model_SOURCES = tests/unit/test_model.c
 tests_unit_test_model_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_model_LDADD = $(TEST_LIBS)
+
+# Snapshots built by hand for renderer and correlator tests.
+check_LIBRARIES += tests/unit/libfixtures.a
+tests_unit_libfixtures_a_SOURCES = tests/unit/fixtures.c tests/unit/fixtures.h
+
+include tests/unit/render_graph.mk
+include tests/unit/render_text_json.mk
+include tests/unit/render_html.mk
