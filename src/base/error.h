@@ -5,6 +5,7 @@
 #ifndef ALPCGRAPH_ERROR_H
 #define ALPCGRAPH_ERROR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))

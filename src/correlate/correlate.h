@@ -66,6 +66,7 @@ enum blocker_kind {
 	BLOCKER_RECEIVING,  /* waiting for work on a port: an idle server */
 	BLOCKER_OBJECT,     /* waiting on an event, semaphore, timer, … */
 	BLOCKER_CYCLE,      /* the chain runs into a cycle */
+	BLOCKER_WAITING_REPLY, /* waits for an IPC reply: not a root, the chain goes on */
 };
 const char *blocker_kind_name(enum blocker_kind kind);        /* "critical_section", … */
 const char *blocker_kind_description(enum blocker_kind kind); /* "blocked on a critical section" */
@@ -74,7 +75,8 @@ struct root_blocker {
 	enum blocker_kind kind;
 	struct thread *thread;   /* NULL when the chain ends at a process */
 	struct process *process;
-	const char *detail;      /* e.g. "Mutant 85e9ba00", "ntdll!RtlpWaitOnCriticalSection" */
+	const char *detail;      /* e.g. "ntdll!RtlpWaitOnCriticalSection", "WrResource" */
+	const struct wait_object *object; /* the object waited on, when one is the reason */
 };
 
 struct chain {

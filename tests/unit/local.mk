@@ -16,3 +16,9 @@ tests_unit_libfixtures_a_SOURCES = tests/unit/fixtures.c tests/unit/fixtures.h
 include tests/unit/render_graph.mk
 include tests/unit/render_text_json.mk
 include tests/unit/render_html.mk
+
+check_PROGRAMS += tests/unit/test_correlate
+TESTS += tests/unit/test_correlate
+tests_unit_test_correlate_SOURCES = tests/unit/test_correlate.c
+tests_unit_test_correlate_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_correlate_LDADD = tests/unit/libfixtures.a $(TEST_LIBS)
