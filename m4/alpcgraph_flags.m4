@@ -12,14 +12,13 @@ AC_DEFUN([ALPCGRAPH_CHECK_CFLAG], [
   CFLAGS=$alpcgraph_saved_cflags
 ])
 
-# The code is C11 with POSIX 2008.
+# The code is C11 with POSIX 2008 and the glibc extensions AC_USE_SYSTEM_EXTENSIONS
+# turns on (memmem, nftw).
 AC_DEFUN([ALPCGRAPH_REQUIRE_C11], [
   alpcgraph_std=
   ALPCGRAPH_CHECK_CFLAG([-std=c11], [alpcgraph_std])
   AS_IF([test -z "$alpcgraph_std"], [AC_MSG_ERROR([a C11 compiler is required])])
   CFLAGS="$CFLAGS -std=c11"
-  AC_DEFINE([_XOPEN_SOURCE], [700], [POSIX 2008 with the XSI extensions (nftw)])
-  AC_DEFINE([_DEFAULT_SOURCE], [1], [strcasecmp, memmem and friends on glibc])
 ])
 
 # -Wall -Wextra always; --enable-werror (CI) turns warnings into errors.

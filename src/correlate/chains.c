@@ -27,10 +27,8 @@ static void follow(struct analysis *analysis, struct chain *chain, const struct 
 	for (;;) {
 		struct thread *server = wait->server_thread;
 		if (!server) {
-			chain->root = (struct root_blocker){
-				wait->server_process ? BLOCKER_NO_SERVER_THREAD : BLOCKER_UNKNOWN, NULL,
-				wait->server_process, NULL, NULL
-			};
+			chain->root = (struct root_blocker){ BLOCKER_NO_SERVER_THREAD, NULL,
+							     wait->server_process, NULL, NULL };
 			break;
 		}
 		struct cycle *cycle = u64_map_get(in_cycle, (uintptr_t)server);

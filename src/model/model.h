@@ -51,12 +51,13 @@ enum origin_kind { ORIGIN_NONE = 0, ORIGIN_LINE, ORIGIN_FILE_OFFSET, ORIGIN_VIRT
 
 struct origin {
 	enum origin_kind kind;
+	uint32_t file; /* index into snapshot.sources: 0 is snapshot.path */
 	uint64_t at;
 };
 
 static inline struct origin origin_line(uint64_t line)
 {
-	return (struct origin){ ORIGIN_LINE, line };
+	return (struct origin){ ORIGIN_LINE, 0, line };
 }
 
 enum { ORIGINS_KEPT = 4 };
@@ -368,6 +369,7 @@ struct snapshot {
 	struct arena arena;
 	struct string_table strings;
 	const char *path;
+	struct ptr_vec sources; /* const char *: path, then files read into it later */
 	const char *format;     /* "transcript", … */
 	uint32_t capture_index; /* 1-based capture within the file */
 	uint32_t capture_count;
@@ -396,6 +398,12 @@ void snapshot_free(struct snapshot *snapshot);
 /* Drops merged records from the lists and settles the status. */
 void snapshot_finish(struct snapshot *snapshot);
 bool snapshot_is_empty(const struct snapshot *snapshot);
+
+/* Another input file read into this snapshot; returns its origin index. */
+uint32_t snapshot_add_source(struct snapshot *snapshot, const char *path);
+/* "path:line", "path@0x…" (file offset) or "path:va 0x…". */
+void snapshot_describe_origin(const struct snapshot *snapshot, struct origin origin,
+			      char *buffer, size_t size);
 
 /* Text from an input, made valid UTF-8 and interned. */
 const char *snapshot_text(struct snapshot *snapshot, const char *text, size_t length);

@@ -15,7 +15,8 @@ void origin_list_add(struct origin_list *list, struct origin origin)
 		return;
 	uint32_t kept = list->count < ORIGINS_KEPT ? list->count : ORIGINS_KEPT;
 	for (uint32_t i = 0; i < kept; i++)
-		if (list->at[i].kind == origin.kind && list->at[i].at == origin.at)
+		if (list->at[i].kind == origin.kind && list->at[i].file == origin.file &&
+		    list->at[i].at == origin.at)
 			return;
 	if (list->count < ORIGINS_KEPT)
 		list->at[list->count] = origin;
@@ -28,6 +29,7 @@ struct snapshot *snapshot_new(const char *path, const char *format)
 	arena_init(&snapshot->arena);
 	string_table_init(&snapshot->strings, &snapshot->arena);
 	snapshot->path = arena_strdup(&snapshot->arena, path);
+	ptr_vec_push(&snapshot->sources, (void *)snapshot->path);
 	snapshot->format = format ? arena_strdup(&snapshot->arena, format) : NULL;
 	snapshot->capture_index = 1;
 	snapshot->capture_count = 1;
@@ -58,7 +60,7 @@ void snapshot_free(struct snapshot *snapshot)
 		&snapshot->processes,      &snapshot->threads,          &snapshot->ports,
 		&snapshot->messages,       &snapshot->connections,      &snapshot->rpc_endpoints,
 		&snapshot->rpc_threads,    &snapshot->rpc_server_calls, &snapshot->rpc_client_calls,
-		&snapshot->rpc_connections, &snapshot->diagnostics,
+		&snapshot->rpc_connections, &snapshot->diagnostics,     &snapshot->sources,
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
 		ptr_vec_release(lists[i]);
@@ -97,6 +99,36 @@ const char *snapshot_text(struct snapshot *snapshot, const char *text, size_t le
 	return string_table_intern(&snapshot->strings, copy, strlen(copy));
 }
 
+uint32_t snapshot_add_source(struct snapshot *snapshot, const char *path)
+{
+	for (size_t i = 0; i < snapshot->sources.count; i++)
+		if (strcmp(snapshot->sources.items[i], path) == 0)
+			return (uint32_t)i;
+	ptr_vec_push(&snapshot->sources, arena_strdup(&snapshot->arena, path));
+	return (uint32_t)(snapshot->sources.count - 1);
+}
+
+void snapshot_describe_origin(const struct snapshot *snapshot, struct origin origin,
+			      char *buffer, size_t size)
+{
+	const char *path = origin.file < snapshot->sources.count ? snapshot->sources.items[origin.file]
+								  : snapshot->path;
+	switch (origin.kind) {
+	case ORIGIN_LINE:
+		snprintf(buffer, size, "%s:%" PRIu64, path, origin.at);
+		break;
+	case ORIGIN_FILE_OFFSET:
+		snprintf(buffer, size, "%s@0x%" PRIx64, path, origin.at);
+		break;
+	case ORIGIN_VIRTUAL:
+		snprintf(buffer, size, "%s:va 0x%" PRIx64, path, origin.at);
+		break;
+	default:
+		snprintf(buffer, size, "%s", path);
+		break;
+	}
+}
+
 static void add_diagnostic(struct snapshot *snapshot, enum diagnostic_level level,
 			   struct origin at, const char *format, va_list args)
 {
@@ -106,6 +138,9 @@ static void add_diagnostic(struct snapshot *snapshot, enum diagnostic_level leve
 		snapshot->diagnostics_dropped++;
 		return;
 	}
+	/* The error idiom's wording: "path:line: text", "path: offset 0x…: text". */
+	const char *path = at.file < snapshot->sources.count ? snapshot->sources.items[at.file]
+							      : snapshot->path;
 	char where[64] = "";
 	if (at.kind == ORIGIN_LINE)
 		snprintf(where, sizeof where, ":%" PRIu64, at.at);
@@ -117,7 +152,7 @@ static void add_diagnostic(struct snapshot *snapshot, enum diagnostic_level leve
 	vsnprintf(body, sizeof body, format, args);
 	struct diagnostic *diagnostic = arena_alloc(&snapshot->arena, sizeof *diagnostic);
 	diagnostic->level = level;
-	diagnostic->text = arena_printf(&snapshot->arena, "%s%s: %s", snapshot->path, where, body);
+	diagnostic->text = arena_printf(&snapshot->arena, "%s%s: %s", path, where, body);
 	ptr_vec_push(&snapshot->diagnostics, diagnostic);
 }
 

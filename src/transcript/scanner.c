@@ -1,0 +1,464 @@
+/* The transcript scanner: reads lines, follows prompts and commands,
+ * splits the input into captures, and hands each line to the reader of
+ * the output it belongs to. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scanner.h"
+
+void finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length);
+
+enum { BINARY_LINES_TOLERATED = 256 };
+
+/* ---- records, with the scanner's origin ------------------------------ */
+
+const char *scanner_text(struct scanner *scanner, const char *text, size_t length)
+{
+	return snapshot_text(scanner->snapshot, text, length);
+}
+
+struct process *scanner_process(struct scanner *scanner, maybe_u64 address, maybe_u64 pid)
+{
+	return snapshot_process(scanner->snapshot, address, pid, scanner->here);
+}
+
+struct thread *scanner_thread(struct scanner *scanner, maybe_u64 address, maybe_u64 pid,
+			      maybe_u64 tid)
+{
+	return snapshot_thread(scanner->snapshot, address, pid, tid, scanner->here);
+}
+
+struct port *scanner_port(struct scanner *scanner, uint64_t address)
+{
+	return snapshot_port(scanner->snapshot, address, scanner->here);
+}
+
+void scanner_recognised(struct scanner *scanner)
+{
+	scanner->lines_recognised++;
+}
+
+void scanner_saw_address(struct scanner *scanner, unsigned digits)
+{
+	struct system_info *system = &scanner->snapshot->system;
+	if (!system->arch && digits == 16)
+		system->arch = "x64";
+	else if (!system->arch && digits == 8)
+		system->arch = "x86";
+}
+
+bool take_address_with_label(struct cursor *cursor, uint64_t *address, unsigned *digits,
+			     const char **label, size_t *label_length, char open, char close)
+{
+	struct cursor probe = *cursor;
+	if (!cursor_take_hex_prefix(&probe, address, digits))
+		return false;
+	*label = NULL;
+	*label_length = 0;
+	cursor_skip_blanks(&probe);
+	if (probe.at < probe.end && *probe.at == open) {
+		const char *start = probe.at + 1;
+		const char *end = memchr(start, close, (size_t)(probe.end - start));
+		if (open == '(' && end && end > start && *start == '\'') {
+			/* "('name')": the quotes are not part of the name */
+			start++;
+			if (end[-1] == '\'' && end - 1 >= start)
+				end--;
+		}
+		if (!end) {
+			end = probe.end;
+			probe.at = probe.end;
+		} else {
+			probe.at = (end < probe.end && *end == '\'') ? end + 2 : end + 1;
+			if (probe.at > probe.end)
+				probe.at = probe.end;
+		}
+		*label = start;
+		*label_length = (size_t)(end - start);
+	}
+	*cursor = probe;
+	return true;
+}
+
+/* ---- blocks and captures ---------------------------------------------- */
+
+void scanner_close_block(struct scanner *scanner)
+{
+	flush_stack_frames(scanner);
+	scanner->block = BLOCK_NONE;
+	scanner->thread = NULL;
+	scanner->message = NULL;
+	scanner->port = NULL;
+	scanner->queue = QUEUE_UNKNOWN;
+	scanner->thread_list = NULL;
+	scanner->thread_header_open = false;
+	scanner->rpc_table = RPC_TABLE_NONE;
+	scanner->rpc_cell = RPC_CELL_NONE;
+	scanner->rpc_record = NULL;
+	scanner->current_object = NULL;
+	scanner->connections_port = UNKNOWN_U64;
+}
+
+static void close_capture(struct scanner *scanner)
+{
+	scanner_close_block(scanner);
+	free(scanner->held_alpc_line);
+	scanner->held_alpc_line = NULL;
+	name_ports_from_objects(scanner);
+	scanner->object_count = 0;
+	if (scanner->line)
+		scanner->snapshot->last_line = scanner->line->number;
+}
+
+static struct snapshot *open_capture(struct scanner *scanner, uint64_t first_line)
+{
+	struct snapshot *snapshot = snapshot_new(scanner->path, "transcript");
+	snapshot->first_line = first_line;
+	ptr_vec_push(scanner->captures, snapshot);
+	return snapshot;
+}
+
+void scanner_new_capture(struct scanner *scanner, const char *why)
+{
+	if (scanner->merging || snapshot_is_empty(scanner->snapshot))
+		return;
+	/* A PROCESS block being read moves to the new capture with its address. */
+	maybe_u64 process_address = scanner->block == BLOCK_PROCESS && scanner->process
+					    ? scanner->process->address
+					    : UNKNOWN_U64;
+	close_capture(scanner);
+	uint64_t line = scanner->line ? scanner->line->number : 1;
+	scanner->snapshot->last_line = line > 1 ? line - 1 : line;
+	scanner->snapshot = open_capture(scanner, line);
+	snapshot_note(scanner->snapshot, scanner->here, "a new capture starts here: %s", why);
+	scanner->process = NULL;
+	scanner->saw_build_line = false;
+	if (process_address.known) {
+		scanner->process = scanner_process(scanner, process_address, UNKNOWN_U64);
+		scanner->block = BLOCK_PROCESS;
+	}
+}
+
+/* ---- prompts, banners, elisions -------------------------------------- */
+
+static void start_command(struct scanner *scanner, enum prompt_family family,
+			  maybe_u64 thread_index, const char *text, size_t length)
+{
+	scanner_close_block(scanner);
+	scanner->process = NULL;
+	if (scanner->family != PROMPT_NONE && family != scanner->family)
+		scanner_new_capture(scanner, "the prompt shows another debugger");
+	scanner->family = family;
+	struct system_info *system = &scanner->snapshot->system;
+	if (!system->debugger)
+		system->debugger = prompt_family_debugger(family);
+	system->kernel_mode = family == PROMPT_KERNEL || family == PROMPT_LOCAL_KERNEL;
+	if (family == PROMPT_USER)
+		scanner->prompt_thread = thread_index;
+	parse_command(text, length, scanner->prompt_thread, &scanner->command);
+	scanner->readstack_call = NULL;
+	struct command *command = &scanner->command;
+	if (command->kind == COMMAND_RPC && family == PROMPT_SHELL) {
+		const char *machine = command->names_server ? command->server : "";
+		if (strcmp(machine, scanner->machine) != 0) {
+			if (scanner->machine[0] || command->names_server)
+				scanner_new_capture(scanner, "DbgRpc asks another machine");
+			snprintf(scanner->machine, sizeof scanner->machine, "%s", machine);
+		}
+		if (command->names_server)
+			scanner->snapshot->system.machine =
+				scanner_text(scanner, command->server, strlen(command->server));
+	}
+	switch (command->kind) {
+	case COMMAND_UNKNOWN:
+		snapshot_note(scanner->snapshot, scanner->here,
+			      "output of '%s' skipped: alpcgraph does not read that command",
+			      command->name);
+		break;
+	case COMMAND_STACK: {
+		/* ~Nk, or k at a user-mode prompt: that debugger thread's stack. */
+		if (command->thread_index.known && family == PROMPT_USER && !command->all_threads) {
+			scanner->frames_thread = snapshot_debugger_thread(
+				scanner->snapshot, command->thread_index.value, UNKNOWN_U64,
+				UNKNOWN_U64, scanner->here);
+			scanner->frame_count = 0;
+		}
+		break;
+	}
+	case COMMAND_LPC:
+		scanner->lpc_message_id = strcmp(command->lpc_verb, "message") == 0 ? command->address
+										    : UNKNOWN_U64;
+		scanner->lpc_searched_thread = UNKNOWN_U64;
+		scanner->lpc_server_connection_port = NULL;
+		break;
+	case COMMAND_ALPC:
+		if (strcmp(command->alpc_option, "lpp") == 0)
+			scanner->lpp_process = command->address;
+		break;
+	default:
+		break;
+	}
+}
+
+/* A debugger session's banner: a new capture when the old one has facts. */
+static bool is_banner(const char *text)
+{
+	return text_starts_with(text, "Microsoft (R) Windows Debugger Version") ||
+	       text_starts_with(text, "Loading Dump File [");
+}
+
+/* "[...]", "[…]", "…", "....." and the like: the author cut output here. */
+static bool is_elision(const char *text, size_t length)
+{
+	static const char *const marks[] = { "[...]", "[…]", "…", "...", "....", ".....",
+					     "......", "[snip]", "<snip>", "[ ... ]", NULL };
+	for (const char *const *mark = marks; *mark; mark++)
+		if (strlen(*mark) == length && memcmp(*mark, text, length) == 0)
+			return true;
+	return false;
+}
+
+/* ---- one line ------------------------------------------------------------ */
+
+typedef bool (*line_reader_fn)(struct scanner *, const char *, size_t);
+
+static line_reader_fn reader_for_block(enum block_kind block)
+{
+	switch (block) {
+	case BLOCK_ALPC_MESSAGE:
+	case BLOCK_ALPC_PORT:
+	case BLOCK_ALPC_CREATED:
+	case BLOCK_ALPC_CONNECTED_TO:
+		return read_alpc_listing;
+	case BLOCK_LPC_PORT:
+		return read_lpc_listing;
+	case BLOCK_RPC_TABLE:
+	case BLOCK_RPC_CELL:
+		return read_rpc_listing;
+	case BLOCK_OBJECT:
+		return read_object_listing;
+	default:
+		return NULL;
+	}
+}
+
+static bool dispatch(struct scanner *scanner, const char *text, size_t length)
+{
+	line_reader_fn first = reader_for_block(scanner->block);
+	if (first && first(scanner, text, length))
+		return true;
+	static const line_reader_fn readers[] = {
+		read_kernel_listing, read_alpc_listing, read_lpc_listing, read_rpc_listing,
+		read_object_listing, read_stack_frame,
+	};
+	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
+		if (readers[i] != first && readers[i](scanner, text, length))
+			return true;
+	return false;
+}
+
+static void read_line(struct scanner *scanner, const char *text, size_t length)
+{
+	if (scanner->held_alpc_line) {
+		finish_held_alpc_line(scanner, text, length);
+		scanner_recognised(scanner);
+		return;
+	}
+	enum prompt_family family;
+	maybe_u64 thread_index;
+	const char *command;
+	size_t command_length;
+	if (parse_prompt(text, length, &family, &thread_index, &command, &command_length)) {
+		start_command(scanner, family, thread_index, command, command_length);
+		scanner_recognised(scanner);
+		return;
+	}
+	if (is_banner(text)) {
+		scanner_new_capture(scanner, "a new debugger session");
+		scanner_close_block(scanner);
+		scanner_recognised(scanner);
+		return;
+	}
+	if (is_elision(text, length)) {
+		snapshot_note(scanner->snapshot, scanner->here,
+			      "the author left output out here ('%s')", text);
+		scanner_close_block(scanner);
+		return;
+	}
+	if (scanner->command.kind == COMMAND_UNKNOWN)
+		return;
+	if (read_system_line(scanner, text, length)) {
+		scanner_recognised(scanner);
+		return;
+	}
+	if (scanner->command.kind == COMMAND_QUIET)
+		return;
+	if (dispatch(scanner, text, length))
+		scanner_recognised(scanner);
+}
+
+static void read_lines(struct scanner *scanner, struct line_reader *reader)
+{
+	struct error *error = NULL;
+	const struct line *line;
+	while ((line = line_reader_next(reader, &error))) {
+		scanner->line = line;
+		scanner->here.kind = ORIGIN_LINE;
+		scanner->here.at = line->number;
+		if (line->has_nul) {
+			if (++scanner->binary_lines == 1)
+				snapshot_warn(scanner->snapshot, scanner->here,
+					      "binary data (a NUL byte) in a text transcript; line skipped");
+			if (scanner->binary_lines > BINARY_LINES_TOLERATED) {
+				snapshot_warn(scanner->snapshot, scanner->here,
+					      "more than %d lines of binary data; reading stopped here",
+					      BINARY_LINES_TOLERATED);
+				break;
+			}
+			continue;
+		}
+		if (line->truncated)
+			snapshot_warn(scanner->snapshot, scanner->here,
+				      "line longer than %d bytes; the rest of it was ignored",
+				      LINE_READER_MAX_LINE);
+		if (!scanner->warned_invalid_utf8 && !utf8_is_valid(line->text, line->length)) {
+			scanner->warned_invalid_utf8 = true;
+			snapshot_warn(scanner->snapshot, scanner->here,
+				      "invalid UTF-8; such bytes are shown as U+FFFD");
+		}
+		size_t length = line->length;
+		const char *text = text_trim_start(line->text, &length);
+		if (!length)
+			continue;
+		read_line(scanner, text, length);
+	}
+	if (error)
+		snapshot_fail(scanner->snapshot, error);
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static void scanner_init(struct scanner *scanner, const char *path,
+			 const struct transcript_options *options, struct ptr_vec *captures)
+{
+	memset(scanner, 0, sizeof *scanner);
+	scanner->path = path;
+	if (options)
+		scanner->options = *options;
+	scanner->captures = captures;
+}
+
+static void scanner_release(struct scanner *scanner)
+{
+	free(scanner->held_alpc_line);
+	free(scanner->objects);
+}
+
+/* Numbers the captures of one file and settles what a file with no
+ * debugger output at all is: an error. */
+static void finish_file(struct scanner *scanner, size_t first_capture, uint64_t bytes)
+{
+	close_capture(scanner);
+	struct ptr_vec *captures = scanner->captures;
+	if (!scanner->lines_recognised) {
+		struct snapshot *last = captures->items[captures->count - 1];
+		if (bytes == 0)
+			snapshot_fail(last, error_in_file(ERROR_FORMAT, scanner->path, "empty file"));
+		else if (last->status != STATUS_ERROR)
+			snapshot_fail(last, error_in_file(ERROR_FORMAT, scanner->path,
+							  "no debugger output recognised in %llu lines",
+							  (unsigned long long)(scanner->line
+										       ? scanner->line->number
+										       : 0)));
+	}
+	size_t count = captures->count - first_capture;
+	for (size_t i = first_capture; i < captures->count; i++) {
+		struct snapshot *snapshot = captures->items[i];
+		snapshot->capture_index = (uint32_t)(i - first_capture + 1);
+		snapshot->capture_count = (uint32_t)count;
+		snapshot_finish(snapshot);
+	}
+}
+
+static void read_with(struct line_reader *reader, const char *path,
+		      const struct transcript_options *options, struct ptr_vec *captures)
+{
+	struct scanner scanner;
+	scanner_init(&scanner, path, options, captures);
+	size_t first_capture = captures->count;
+	scanner.snapshot = open_capture(&scanner, 1);
+	read_lines(&scanner, reader);
+	finish_file(&scanner, first_capture, line_reader_bytes_read(reader));
+	scanner_release(&scanner);
+}
+
+void transcript_read_memory(const char *path, const char *data, size_t length,
+			    const struct transcript_options *options, struct ptr_vec *captures)
+{
+	struct line_reader *reader = line_reader_from_memory(data, length, path);
+	read_with(reader, path, options, captures);
+	line_reader_free(reader);
+}
+
+void transcript_read_file(const char *path, const struct transcript_options *options,
+			  struct ptr_vec *captures)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		struct snapshot *snapshot = snapshot_new(path, "transcript");
+		snapshot_fail(snapshot, error_in_file(ERROR_IO, path, "cannot open: %s", strerror(errno)));
+		snapshot_finish(snapshot);
+		ptr_vec_push(captures, snapshot);
+		return;
+	}
+	struct line_reader *reader = line_reader_from_fd(fd, path);
+	read_with(reader, path, options, captures);
+	line_reader_free(reader);
+	close(fd);
+}
+
+void transcript_read_into(const char *path, struct snapshot *snapshot)
+{
+	struct scanner scanner;
+	struct ptr_vec unused = { 0 };
+	scanner_init(&scanner, path, NULL, &unused);
+	scanner.merging = true;
+	scanner.snapshot = snapshot;
+	scanner.here.file = snapshot_add_source(snapshot, path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snapshot_warn(snapshot, (struct origin){ ORIGIN_NONE, scanner.here.file, 0 },
+			      "cannot open: %s", strerror(errno));
+		snapshot->status = STATUS_PARTIAL;
+		return;
+	}
+	struct line_reader *reader = line_reader_from_fd(fd, path);
+	read_lines(&scanner, reader);
+	close_capture(&scanner);
+	if (!scanner.lines_recognised)
+		snapshot_warn(snapshot, (struct origin){ ORIGIN_NONE, scanner.here.file, 0 },
+			      "no debugger output recognised");
+	line_reader_free(reader);
+	close(fd);
+	scanner_release(&scanner);
+	ptr_vec_release(&unused);
+}
+
+bool transcript_probe(const unsigned char *head, size_t length)
+{
+	/* Debugger text is text: no NUL bytes and few control characters. */
+	size_t control = 0;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = head[i];
+		if (c == 0)
+			return false;
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
+			control++;
+	}
+	return control * 100 <= length;
+}
