@@ -5,19 +5,6 @@
 
 #include "analysis_internal.h"
 
-static struct cycle *definite_cycle_of(const struct analysis *analysis, const struct thread *thread)
-{
-	for (size_t i = 0; i < analysis->cycles.count; i++) {
-		struct cycle *cycle = analysis->cycles.items[i];
-		if (cycle->kind != CYCLE_THREAD)
-			continue;
-		for (size_t m = 0; m < cycle->members.count; m++)
-			if (cycle->members.items[m] == thread)
-				return cycle;
-	}
-	return NULL;
-}
-
 static void follow(struct analysis *analysis, struct chain *chain, const struct u64_map *next_wait,
 		   const struct u64_map *in_cycle)
 {
@@ -81,13 +68,14 @@ void find_chains(struct analysis *analysis)
 		if (!current || (current->weak && !wait->weak))
 			u64_map_put(&next_wait, (uintptr_t)wait->client, wait);
 	}
-	for (size_t i = 0; i < analysis->waits.count; i++) {
-		struct wait *wait = analysis->waits.items[i];
-		if (wait->client && !u64_map_get(&in_cycle, (uintptr_t)wait->client)) {
-			struct cycle *cycle = definite_cycle_of(analysis, wait->client);
-			if (cycle)
-				u64_map_put(&in_cycle, (uintptr_t)wait->client, cycle);
-		}
+	/* Each thread of a definite cycle, to its cycle: one pass. */
+	for (size_t i = 0; i < analysis->cycles.count; i++) {
+		struct cycle *cycle = analysis->cycles.items[i];
+		if (cycle->kind != CYCLE_THREAD)
+			continue;
+		for (size_t m = 0; m < cycle->members.count; m++)
+			if (!u64_map_get(&in_cycle, (uintptr_t)cycle->members.items[m]))
+				u64_map_put(&in_cycle, (uintptr_t)cycle->members.items[m], cycle);
 	}
 	for (size_t i = 0; i < analysis->waits.count; i++) {
 		struct wait *wait = analysis->waits.items[i];

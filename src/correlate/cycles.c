@@ -150,13 +150,15 @@ static struct cycle *cycle_from_path(struct analysis *analysis, enum cycle_kind 
 	return cycle;
 }
 
-/* Calls found(component members…) once per component that holds a cycle:
- * two or more nodes, or one node with an edge to itself. */
+/* Makes a cycle of every component that holds one: two or more nodes, or
+ * one node with an edge to itself.  mark_explained (optional) flags the
+ * components that need no cycle of their own. */
+typedef void (*explain_fn)(const struct analysis *analysis, const struct node_numbering *nodes,
+			   const uint32_t *component, const uint32_t *size, unsigned char *explained);
+
 static void cycles_of_graph(struct analysis *analysis, enum cycle_kind kind,
 			    const struct node_numbering *nodes, struct digraph_edge *edges,
-			    uint32_t edge_count,
-			    bool (*explained)(const struct analysis *, const struct node_numbering *,
-					      const uint32_t *, uint32_t, uint32_t))
+			    uint32_t edge_count, explain_fn mark_explained)
 {
 	uint32_t n = (uint32_t)nodes->records.count;
 	if (!n)
@@ -173,6 +175,8 @@ static void cycles_of_graph(struct analysis *analysis, enum cycle_kind kind,
 	for (uint32_t e = 0; e < graph.edge_count; e++)
 		if (graph.edges[e].from == graph.edges[e].to)
 			looped[component[graph.edges[e].from]] = 1;
+	if (mark_explained)
+		mark_explained(analysis, nodes, component, size, done);
 	uint32_t *path = checked_malloc((size_t)n * sizeof *path);
 	/* Visit components through their first node in first-seen order, so
 	 * cycles come out in the order the input showed them. */
@@ -181,8 +185,6 @@ static void cycles_of_graph(struct analysis *analysis, enum cycle_kind kind,
 		if (done[c] || (size[c] < 2 && !looped[c]))
 			continue;
 		done[c] = 1;
-		if (explained && explained(analysis, nodes, component, c, n))
-			continue;
 		uint32_t length = digraph_shortest_cycle(&graph, component, v, path);
 		if (length)
 			cycle_from_path(analysis, kind, &graph, nodes, path, length);
@@ -221,37 +223,36 @@ static struct process *client_process_of(const struct analysis *analysis, const 
 }
 
 /* A process component is explained when a definite thread cycle runs
- * through exactly its processes. */
-static bool explained_by_thread_cycle(const struct analysis *analysis,
-				      const struct node_numbering *nodes,
-				      const uint32_t *component, uint32_t which, uint32_t n)
+ * through exactly its processes: one pass over the cycles' members. */
+static void mark_thread_explained(const struct analysis *analysis,
+				  const struct node_numbering *nodes, const uint32_t *component,
+				  const uint32_t *size, unsigned char *explained)
 {
 	for (size_t i = 0; i < analysis->cycles.count; i++) {
 		const struct cycle *cycle = analysis->cycles.items[i];
 		if (cycle->kind != CYCLE_THREAD)
 			continue;
-		uint32_t in_component = 0, members = 0;
-		for (uint32_t v = 0; v < n; v++)
-			in_component += component[v] == which;
-		bool all_inside = true;
-		struct u64_map distinct = { 0 };
-		for (size_t m = 0; m < cycle->members.count; m++) {
+		uint32_t which = UINT32_MAX, distinct = 0;
+		bool inside = true;
+		struct u64_map seen = { 0 };
+		for (size_t m = 0; m < cycle->members.count && inside; m++) {
 			struct process *process = thread_process(analysis->snapshot, cycle->members.items[m]);
-			uintptr_t index = process ? (uintptr_t)u64_map_get(&nodes->index_of, (uintptr_t)process) : 0;
-			if (!index || component[index - 1] != which) {
-				all_inside = false;
+			uintptr_t index = process ? (uintptr_t)u64_map_get(&nodes->index_of, (uintptr_t)process)
+						  : 0;
+			if (!index || (which != UINT32_MAX && component[index - 1] != which)) {
+				inside = false;
 				break;
 			}
-			if (!u64_map_get(&distinct, (uintptr_t)process)) {
-				u64_map_put(&distinct, (uintptr_t)process, process);
-				members++;
+			which = component[index - 1];
+			if (!u64_map_get(&seen, (uintptr_t)process)) {
+				u64_map_put(&seen, (uintptr_t)process, process);
+				distinct++;
 			}
 		}
-		u64_map_release(&distinct);
-		if (all_inside && members == in_component)
-			return true;
+		u64_map_release(&seen);
+		if (inside && which != UINT32_MAX && distinct == size[which])
+			explained[which] = 1;
 	}
-	return false;
 }
 
 static void process_cycles(struct analysis *analysis)
@@ -271,8 +272,7 @@ static void process_cycles(struct analysis *analysis)
 		uint32_t to = node_of(&nodes, server);
 		edges[edge_count++] = (struct digraph_edge){ from, to, (uint32_t)i };
 	}
-	cycles_of_graph(analysis, CYCLE_PROCESS, &nodes, edges, edge_count,
-			explained_by_thread_cycle);
+	cycles_of_graph(analysis, CYCLE_PROCESS, &nodes, edges, edge_count, mark_thread_explained);
 	free(edges);
 	numbering_release(&nodes);
 }

@@ -33,12 +33,13 @@ char *read_whole_file(const char *path, size_t *length);
 /* A fresh private directory under $TMPDIR, removed by the harness at exit. */
 const char *test_temp_dir(void);
 
+/* CUnit's asserts are braced blocks, so they need braces under if/else. */
 #define CU_ASSERT_STRING_EQUAL_OR_NULL(actual, expected)                     \
 	do {                                                                 \
 		const char *a_ = (actual), *e_ = (expected);                 \
-		if (e_ == NULL)                                              \
+		if (e_ == NULL) {                                            \
 			CU_ASSERT_PTR_NULL(a_);                              \
-		else {                                                       \
+		} else {                                                     \
 			CU_ASSERT_PTR_NOT_NULL_FATAL(a_);                    \
 			CU_ASSERT_STRING_EQUAL(a_, e_);                      \
 		}                                                            \
