@@ -1,0 +1,2 @@
+dist_man_MANS += docs/alpcgraph.1
+EXTRA_DIST += docs/transcripts.md

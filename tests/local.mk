@@ -8,10 +8,13 @@ AM_TESTS_ENVIRONMENT = \
 	srcdir='$(abs_top_srcdir)'; export srcdir; \
 	ALPCGRAPH_TEMPLATES='$(abs_top_srcdir)/templates'; export ALPCGRAPH_TEMPLATES; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0; export ASAN_OPTIONS; \
+	LSAN_OPTIONS=suppressions='$(abs_top_srcdir)/tests/lsan.supp':print_suppressions=0; export LSAN_OPTIONS; \
+	ALPCGRAPH='$(abs_top_builddir)/alpcgraph'; export ALPCGRAPH; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
 include tests/unit/local.mk
 include tests/fuzz/local.mk
 include tests/e2e/local.mk
 
-EXTRA_DIST += tests/data
+EXTRA_DIST += tests/data tests/lsan.supp
+EXTRA_DIST += tests/browser/check-report

@@ -1,2 +1,12 @@
 alpcgraph_SOURCES += \
-	src/cli/main.c
+	src/cli/cli.h \
+	src/cli/main.c \
+	src/cli/options.c \
+	src/cli/inputs.c \
+	src/cli/load_all.c src/cli/load_all.h \
+	src/cli/output_file.c src/cli/output_file.h \
+	src/cli/command_scan.c \
+	src/cli/command_graph.c \
+	src/cli/command_cycles.c \
+	src/cli/command_report.c \
+	src/cli/report_pages.c src/cli/report_pages.h

@@ -132,7 +132,9 @@ void name_ports_from_objects(struct scanner *scanner)
 	}
 }
 
-/* "  0     id: 3d4  name: rtsvr.exe", with "." or "#" marking the current one. */
+/* "  0     id: 3d4  name: rtsvr.exe", with "." or "#" marking the current
+ * one; WinDbg also prints how it got the process ("examine", "attach")
+ * between the id and the name. */
 static bool read_process_list_line(struct scanner *scanner, const char *text, size_t length)
 {
 	struct cursor cursor = cursor_of(text, length);
@@ -144,9 +146,16 @@ static bool read_process_list_line(struct scanner *scanner, const char *text, si
 		return false;
 	struct process *process = scanner_process(scanner, UNKNOWN_U64, known_u64(pid));
 	process->debuggee = true;
-	if (cursor_take_word(&cursor, "name:")) {
+	if (cursor_seek_after(&cursor, "name:")) {
 		size_t rest = (size_t)(cursor.end - cursor.at);
 		const char *name = text_trim_start(cursor.at, &rest);
+		/* "C:\Program Files\Apppp.exe": the image is the file name. */
+		for (size_t i = rest; i-- > 0;)
+			if (name[i] == '\\' || name[i] == '/') {
+				rest -= i + 1;
+				name += i + 1;
+				break;
+			}
 		if (rest && !process->image)
 			process->image = scanner_text(scanner, name, rest);
 	}

@@ -448,17 +448,3 @@ void transcript_read_into(const char *path, struct snapshot *snapshot)
 	scanner_release(&scanner);
 	ptr_vec_release(&unused);
 }
-
-bool transcript_probe(const unsigned char *head, size_t length)
-{
-	/* Debugger text is text: no NUL bytes and few control characters. */
-	size_t control = 0;
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = head[i];
-		if (c == 0)
-			return false;
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
-			control++;
-	}
-	return control * 100 <= length;
-}

@@ -23,9 +23,6 @@ struct transcript_options {
 	bool same_machine;
 };
 
-/* Does this look like debugger text?  head is the file's first bytes. */
-bool transcript_probe(const unsigned char *head, size_t length);
-
 /* Reads the file at path and appends one finished snapshot per capture to
  * captures.  An input that cannot be read at all still yields one
  * snapshot, with status error and the reason. */

@@ -1,0 +1,32 @@
+/* alpcgraph cycles PATH...: exit status 3 when a definite deadlock is found. */
+#include "cli.h"
+#include "load_all.h"
+#include "output_file.h"
+
+int command_cycles(const struct cli_options *options)
+{
+	struct ptr_vec analyses = { 0 };
+	load_all(options, &analyses);
+	FILE *out = open_output(options->output);
+	if (!out) {
+		free_analyses(&analyses);
+		return EXIT_BAD_INPUT;
+	}
+	size_t definite = 0;
+	struct error *error = NULL;
+	for (size_t i = 0; i < analyses.count && !error; i++) {
+		const struct analysis *analysis = analyses.items[i];
+		definite += analysis_count_definite(analysis);
+		error = render_cycles_text(out, analysis);
+	}
+	int status = exit_status_of(&analyses);
+	if (error) {
+		fprintf(stderr, "alpcgraph: %s\n", error->message);
+		error_free(error);
+		status = EXIT_BAD_INPUT;
+	}
+	if (!close_output(out, options->output))
+		status = EXIT_BAD_INPUT;
+	free_analyses(&analyses);
+	return definite ? EXIT_DEADLOCK : status;
+}

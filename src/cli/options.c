@@ -1,0 +1,137 @@
+/* GNU-style options (getopt_long), common to every subcommand; each
+ * subcommand checks the ones it needs. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void print_usage(FILE *out)
+{
+	fputs("Usage: alpcgraph COMMAND [OPTION]... PATH...\n"
+	      "Turn Windows debugger transcripts into hang reports: every thread waiting on\n"
+	      "an ALPC/LPC port or an RPC call, the wait-for graph, and deadlock cycles.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  report PATH... -o DIR      one HTML page (with SVG, DOT and JSON) per capture,\n"
+	      "                             and DIR/index.html grouping the hangs by signature\n"
+	      "  scan PATH... [-f text|json]  the inventory, waits, cycles and chains\n"
+	      "  graph PATH [-f dot|svg] [-o FILE]  the wait-for graph of one capture\n"
+	      "  cycles PATH...             the deadlock cycles; exit status 3 if one is definite\n"
+	      "\n"
+	      "PATH is a transcript file (kd/WinDbg/cdb/DbgRpc output) or a folder of them.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output=PATH      output folder (report) or file (scan, graph)\n"
+	      "  -f, --format=FORMAT    text or json (scan); dot or svg (graph)\n"
+	      "      --all              graph every process, thread and port, not only the waits\n"
+	      "      --max-nodes=N      largest graph laid out (default 400)\n"
+	      "      --capture=N        which capture of a multi-session transcript to graph\n"
+	      "      --same-machine     read all inputs as captures of one machine\n"
+	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
+	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
+	      "  -q, --quiet            no progress messages\n"
+	      "  -h, --help             this text\n"
+	      "  -V, --version          the version\n"
+	      "\n"
+	      "Exit status: 0 success; 1 usage error; 2 some input could not be read (the\n"
+	      "others were processed); 3 (cycles) a definite deadlock was found.\n",
+	      out);
+}
+
+static bool parse_count(const char *text, const char *what, size_t limit, size_t *value)
+{
+	char *end;
+	unsigned long long parsed = strtoull(text, &end, 10);
+	if (!*text || *end || parsed == 0 || parsed > limit) {
+		fprintf(stderr, "alpcgraph: %s must be a number from 1 to %zu, not '%s'\n", what, limit,
+			text);
+		return false;
+	}
+	*value = (size_t)parsed;
+	return true;
+}
+
+static unsigned default_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > 16 ? 16 : (unsigned)cpus;
+}
+
+bool parse_options(int argc, char **argv, struct cli_options *options)
+{
+	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
+	       OPTION_TEMPLATES };
+	static const struct option long_options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "all", no_argument, NULL, OPTION_ALL },
+		{ "max-nodes", required_argument, NULL, OPTION_MAX_NODES },
+		{ "capture", required_argument, NULL, OPTION_CAPTURE },
+		{ "same-machine", no_argument, NULL, OPTION_SAME_MACHINE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "templates", required_argument, NULL, OPTION_TEMPLATES },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(options, 0, sizeof *options);
+	options->jobs = default_jobs();
+	options->capture = 1;
+	size_t number;
+	int option;
+	optind = 1;
+	opterr = 1;
+	while ((option = getopt_long(argc, argv, "o:f:j:qhV", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'o':
+			options->output = optarg;
+			break;
+		case 'f':
+			options->format = optarg;
+			break;
+		case OPTION_ALL:
+			options->all = true;
+			break;
+		case OPTION_MAX_NODES:
+			if (!parse_count(optarg, "--max-nodes", 100000, &options->max_nodes))
+				return false;
+			break;
+		case OPTION_CAPTURE:
+			if (!parse_count(optarg, "--capture", 1000000, &number))
+				return false;
+			options->capture = (unsigned)number;
+			break;
+		case OPTION_SAME_MACHINE:
+			options->same_machine = true;
+			break;
+		case 'j':
+			if (!parse_count(optarg, "--jobs", 256, &number))
+				return false;
+			options->jobs = (unsigned)number;
+			break;
+		case OPTION_TEMPLATES:
+			options->templates = optarg;
+			break;
+		case 'q':
+			options->quiet = true;
+			break;
+		case 'h':
+			options->command = "help";
+			return true;
+		case 'V':
+			options->command = "version";
+			return true;
+		default:
+			return false;
+		}
+	}
+	if (optind < argc)
+		options->command = argv[optind++];
+	options->paths = argv + optind;
+	options->path_count = (size_t)(argc - optind);
+	return true;
+}

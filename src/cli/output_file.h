@@ -1,0 +1,13 @@
+#ifndef ALPCGRAPH_OUTPUT_FILE_H
+#define ALPCGRAPH_OUTPUT_FILE_H
+
+#include <stdio.h>
+
+#include "cli.h"
+
+/* stdout when path is NULL or "-", else the file, created. */
+FILE *open_output(const char *path);
+/* Flushes and closes (not stdout); false with a message on a write error. */
+bool close_output(FILE *file, const char *path);
+
+#endif

@@ -1,0 +1,79 @@
+/* The table of input formats and the one place that tries their probes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "text_probe.h"
+
+struct source_ops {
+	enum input_format format;
+	const char *name;
+	/* Says "mine"; when it is sure the bytes are nobody's, it may set
+	 * *refusal to an error for the caller instead. */
+	bool (*probe)(const char *path, const unsigned char *head, size_t length,
+		      struct error **refusal);
+};
+
+static const struct source_ops formats[] = {
+	{ INPUT_TRANSCRIPT, "transcript", text_probe },
+};
+
+const char *input_format_name(enum input_format format)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+		if (formats[i].format == format)
+			return formats[i].name;
+	return "unknown";
+}
+
+struct error *source_identify_bytes(const char *path, const unsigned char *head, size_t length,
+				    enum input_format *format)
+{
+	*format = INPUT_UNKNOWN;
+	if (!length)
+		return error_in_file(ERROR_FORMAT, path, "empty file");
+	struct error *refusal = NULL;
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+		if (formats[i].probe(path, head, length, &refusal)) {
+			*format = formats[i].format;
+			return NULL;
+		}
+	}
+	if (refusal)
+		return refusal;
+	return error_at_offset(ERROR_FORMAT, path, 0,
+			       "unknown format (first bytes %02x %02x %02x %02x): not debugger output",
+			       head[0], length > 1 ? head[1] : 0, length > 2 ? head[2] : 0,
+			       length > 3 ? head[3] : 0);
+}
+
+struct error *source_identify(const char *path, enum input_format *format)
+{
+	*format = INPUT_UNKNOWN;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_in_file(ERROR_IO, path, "cannot open: %s", strerror(errno));
+	unsigned char *head = checked_malloc(SOURCE_PROBE_BYTES);
+	size_t length = 0;
+	while (length < SOURCE_PROBE_BYTES) {
+		ssize_t got = read(fd, head + length, SOURCE_PROBE_BYTES - length);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			close(fd);
+			free(head);
+			return error_at_offset(ERROR_IO, path, length, "read failed: %s", strerror(saved));
+		}
+		if (got == 0)
+			break;
+		length += (size_t)got;
+	}
+	close(fd);
+	struct error *error = source_identify_bytes(path, head, length, format);
+	free(head);
+	return error;
+}
