@@ -190,12 +190,9 @@ static xmlNodePtr cell_rpc_cell(xmlNodePtr row, maybe_cell value)
 
 static void append_cid(xmlNodePtr parent, maybe_u64 pid, maybe_u64 tid)
 {
-	char p[24] = "?", t[24] = "?";
-	if (pid.known)
-		snprintf(p, sizeof p, "%" PRIx64, pid.value);
-	if (tid.known)
-		snprintf(t, sizeof t, "%" PRIx64, tid.value);
-	html_append_textf(parent, "%s.%s", p, t);
+	char cid[CID_TEXT_SIZE];
+	format_cid(cid, sizeof cid, pid, tid);
+	html_append_textf(parent, "%s", cid);
 }
 
 /* A short label for a thread in a table: its Cid, else its address. */

@@ -41,14 +41,12 @@ static const char *thread_words(struct arena *arena, const struct snapshot *snap
 		if (process)
 			pid = process->pid;
 	}
-	char p[24] = "?", t[24] = "?";
-	if (pid.known)
-		snprintf(p, sizeof p, "%" PRIx64, pid.value);
-	if (thread->tid.known)
-		snprintf(t, sizeof t, "%" PRIx64, thread->tid.value);
-	else if (thread->address.known)
-		snprintf(t, sizeof t, "@%" PRIx64, thread->address.value);
-	return arena_printf(arena, "%s %s.%s", image ? image : "?", p, t);
+	if (!thread->tid.known && thread->address.known)
+		return arena_printf(arena, "%s thread 0x%" PRIx64, image ? image : "?",
+				    thread->address.value);
+	char cid[CID_TEXT_SIZE];
+	format_cid(cid, sizeof cid, pid, thread->tid);
+	return arena_printf(arena, "%s %s", image ? image : "?", cid);
 }
 
 static const char *process_words(struct arena *arena, const struct process *process)

@@ -194,15 +194,6 @@ static void text_release(struct text *text)
 
 /* ---- how objects are named ----------------------------------------------- */
 
-/* One half of WinDbg's Cid: hex, at least four digits ("0104"). */
-static void put_cid_part(struct text *text, maybe_u64 value)
-{
-	if (value.known)
-		text_printf(text, "%04" PRIx64, value.value);
-	else
-		text_put(text, "?");
-}
-
 /* WinDbg's Cid, pid.tid: "0100.0104". */
 static void put_cid(struct text *text, const struct thread *thread)
 {
@@ -210,9 +201,9 @@ static void put_cid(struct text *text, const struct thread *thread)
 		text_printf(text, "thread 0x%" PRIx64, thread->address.value);
 		return;
 	}
-	put_cid_part(text, thread->pid);
-	text_put(text, ".");
-	put_cid_part(text, thread->tid);
+	char cid[CID_TEXT_SIZE];
+	format_cid(cid, sizeof cid, thread->pid, thread->tid);
+	text_put(text, cid);
 }
 
 /* "beta.exe (0x200)", with "?" for what is unknown. */

@@ -94,9 +94,9 @@ static void put_address(const struct text_report *r, maybe_u64 address)
 
 static void put_cid(FILE *out, maybe_u64 pid, maybe_u64 tid)
 {
-	put_hex(out, pid, 4);
-	putc('.', out);
-	put_hex(out, tid, 4);
+	char cid[CID_TEXT_SIZE];
+	format_cid(cid, sizeof cid, pid, tid);
+	fputs(cid, out);
 }
 
 static void put_cell(FILE *out, maybe_cell cell)

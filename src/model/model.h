@@ -109,6 +109,11 @@ const char *queue_kind_windbg_name(enum queue_kind kind); /* "ALPC_MSGQUEUE_MAIN
 enum queue_kind queue_kind_from_windbg(const char *text, size_t length);
 const char *flavor_name(enum ipc_flavor flavor);         /* "alpc", "lpc" or NULL */
 
+enum { CID_TEXT_SIZE = 48 };
+/* A Cid as WinDbg prints it: pid.tid in hex, each at least four digits
+ * ("0100.0104"), with "?" for a half that is unknown. */
+void format_cid(char *buffer, size_t size, maybe_u64 pid, maybe_u64 tid);
+
 /* ---- records ---------------------------------------------------------- */
 
 struct process {

@@ -3,6 +3,8 @@
  * ../shared/docs/debugger-output-formats.md §3.4–3.5); the LPC port kinds
  * are the `!lpc port` headings ("Server connection port", …, MS docs
  * -lpc.md). */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -114,4 +116,14 @@ const char *snapshot_status_name(enum snapshot_status status)
 	default:
 		return "ok";
 	}
+}
+
+void format_cid(char *buffer, size_t size, maybe_u64 pid, maybe_u64 tid)
+{
+	char p[24] = "?", t[24] = "?";
+	if (pid.known)
+		snprintf(p, sizeof p, "%04" PRIx64, pid.value);
+	if (tid.known)
+		snprintf(t, sizeof t, "%04" PRIx64, tid.value);
+	snprintf(buffer, size, "%s.%s", p, t);
 }

@@ -893,7 +893,7 @@ static void summary_round_trips_exactly(void)
 	CU_ASSERT_EQUAL_FATAL(written[0]->cycle_count, 1);
 	CU_ASSERT_TRUE(written[0]->cycles[0].definite);
 	CU_ASSERT_STRING_EQUAL(written[0]->cycles[0].kind, "thread");
-	CU_ASSERT_STRING_EQUAL(written[0]->cycles[0].members, "alpha.exe 100.104 -> beta.exe 200.204");
+	CU_ASSERT_STRING_EQUAL(written[0]->cycles[0].members, "alpha.exe 0100.0104 -> beta.exe 0200.0204");
 	CU_ASSERT_STRING_EQUAL(written[0]->status, "ok");
 	CU_ASSERT_PTR_NULL(written[0]->first_problem);
 	CU_ASSERT_EQUAL(written[0]->waits, 2);
