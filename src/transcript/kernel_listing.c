@@ -42,7 +42,8 @@ static bool read_process_fields(struct scanner *scanner, const char *text, size_
 	struct cursor cursor = cursor_of(text, length);
 	uint64_t value;
 	if (cursor_seek_after(&cursor, "SessionId:")) {
-		if (cursor_take_hex(&cursor, &value, NULL))
+		/* Decimal ("SessionId: 205"), or "none" for System. */
+		if (cursor_take_decimal(&cursor, &value))
 			process->session_id = known_u64(value);
 		any = true;
 	}

@@ -104,11 +104,25 @@ void scanner_close_block(struct scanner *scanner)
 	scanner->connections_port = UNKNOWN_U64;
 }
 
+/* A block the input cut off: say so, and keep what it did give. */
+static void report_cut_off_block(struct scanner *scanner)
+{
+	if (scanner->held_alpc_line) {
+		snapshot_warn(scanner->snapshot, scanner->here,
+			      "the input ends inside a wrapped \"Waiting for reply to ALPC Message\" line");
+		finish_held_alpc_line(scanner, "", 0);
+	}
+	if (scanner->thread_header_open && scanner->thread) {
+		snapshot_warn(scanner->snapshot, scanner->here,
+			      "the input ends inside a THREAD header: the thread's state is unknown");
+		scanner->thread_header_open = false;
+	}
+}
+
 static void close_capture(struct scanner *scanner)
 {
+	report_cut_off_block(scanner);
 	scanner_close_block(scanner);
-	free(scanner->held_alpc_line);
-	scanner->held_alpc_line = NULL;
 	name_ports_from_objects(scanner);
 	scanner->object_count = 0;
 	if (scanner->line)

@@ -22,3 +22,4 @@ TESTS += tests/unit/test_correlate
 tests_unit_test_correlate_SOURCES = tests/unit/test_correlate.c
 tests_unit_test_correlate_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_correlate_LDADD = tests/unit/libfixtures.a $(TEST_LIBS)
+include tests/unit/transcript_tests.mk

@@ -1,0 +1,9 @@
+#include "transcript_helpers.h"
+int main(void)
+{
+	static const struct test_case cases[] = { { NULL, NULL } };
+	static const struct test_suite suites[] = { { "transcript: alpc", cases } };
+	int status = run_suites("test_transcript_alpc", suites, 1);
+	scanned_release();
+	return status;
+}
