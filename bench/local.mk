@@ -1,0 +1,9 @@
+# Benchmarks print figures; they are not tests.  `make bench` builds and runs
+# them against the tool of this build (use an optimised, unsanitised build).
+EXTRA_PROGRAMS = bench/bench_transcript
+bench_bench_transcript_SOURCES = bench/bench_transcript.c
+bench_bench_transcript_LDADD = $(ALPCGRAPH_LIBS)
+CLEANFILES += bench/bench_transcript
+bench: bench/bench_transcript$(EXEEXT) alpcgraph$(EXEEXT)
+	ALPCGRAPH_TEMPLATES='$(abs_top_srcdir)/templates' bench/bench_transcript ./alpcgraph$(EXEEXT) $(BENCH_THREADS)
+.PHONY: bench

@@ -74,12 +74,12 @@ static bool css_can_close_style(const char *css)
 
 static struct error *inline_stylesheet(struct html_template *template, const char *templates_dir)
 {
-	xmlNodePtr style;
+	xmlNodePtr style = NULL;
 	struct error *error = html_template_element(template, "style", &style);
 	if (error)
 		return error;
 	char *path = join_path(templates_dir, "style.css");
-	char *css;
+	char *css = NULL;
 	size_t length;
 	error = read_small_file(path, &css, &length);
 	if (!error && (strlen(css) != length || !utf8_is_valid(css, length)))
@@ -89,8 +89,8 @@ static struct error *inline_stylesheet(struct html_template *template, const cha
 	if (!error) {
 		xmlNodeSetContent(style, NULL);
 		xmlAddChild(style, xmlNewDocTextLen(template->doc, BAD_CAST css, (int)length));
-		free(css);
 	}
+	free(css);
 	free(path);
 	return error;
 }

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -37,10 +38,26 @@ static size_t valid_sequence(const unsigned char *text, size_t available)
 	return length;
 }
 
+/* Debugger output is nearly all ASCII: skip eight bytes at a time while
+ * none has its high bit set. */
+static size_t ascii_prefix(const unsigned char *bytes, size_t length)
+{
+	size_t i = 0;
+	for (; i + 8 <= length; i += 8) {
+		uint64_t word;
+		memcpy(&word, bytes + i, 8);
+		if (word & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < length && bytes[i] < 0x80)
+		i++;
+	return i;
+}
+
 bool utf8_is_valid(const char *text, size_t length)
 {
 	const unsigned char *bytes = (const unsigned char *)text;
-	for (size_t i = 0; i < length;) {
+	for (size_t i = ascii_prefix(bytes, length); i < length;) {
 		size_t step = valid_sequence(bytes + i, length - i);
 		if (!step)
 			return false;

@@ -29,6 +29,7 @@ struct cli_options {
 	bool quiet;
 	unsigned capture;
 	const char *templates;
+	bool no_svg;
 };
 
 /* Parses argv after the program name; prints the problem and returns false

@@ -30,6 +30,7 @@ void print_usage(FILE *out)
 	      "      --max-nodes=N      largest graph laid out (default 400)\n"
 	      "      --capture=N        which capture of a multi-session transcript to graph\n"
 	      "      --same-machine     read all inputs as captures of one machine\n"
+	      "      --no-svg           report: skip the graph layout (the DOT file still has it)\n"
 	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
 	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -63,7 +64,7 @@ static unsigned default_jobs(void)
 bool parse_options(int argc, char **argv, struct cli_options *options)
 {
 	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
-	       OPTION_TEMPLATES };
+	       OPTION_TEMPLATES, OPTION_NO_SVG };
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -73,6 +74,7 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 		{ "same-machine", no_argument, NULL, OPTION_SAME_MACHINE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "templates", required_argument, NULL, OPTION_TEMPLATES },
+		{ "no-svg", no_argument, NULL, OPTION_NO_SVG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -115,6 +117,9 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 			break;
 		case OPTION_TEMPLATES:
 			options->templates = optarg;
+			break;
+		case OPTION_NO_SVG:
+			options->no_svg = true;
 			break;
 		case 'q':
 			options->quiet = true;

@@ -93,14 +93,18 @@ static int write_capture(const struct analysis *analysis, const char *base, cons
 	char *svg = NULL;
 	size_t svg_length = 0;
 	const char *svg_missing = NULL;
-	struct error *error = render_svg(analysis, view, &svg, &svg_length);
+	struct error *error = NULL;
+	if (options->no_svg)
+		svg_missing = "The graph was not laid out (--no-svg); the DOT file beside this page has it.";
+	else
+		error = render_svg(analysis, view, &svg, &svg_length);
 	if (error) {
 		svg_missing = arena_printf(&analysis->snapshot->arena, "The graph could not be laid out: %s",
 					   error->message);
 		fprintf(stderr, "alpcgraph: %s\n", svg_missing);
 		error_free(error);
 		status = EXIT_BAD_INPUT;
-	} else if (!write_file(folder, svg_name, svg_text_of, svg, &svg_length)) {
+	} else if (svg && !write_file(folder, svg_name, svg_text_of, svg, &svg_length)) {
 		status = EXIT_BAD_INPUT;
 	}
 	struct page_files files = { .index_href = "index.html", .json_href = json,

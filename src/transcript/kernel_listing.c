@@ -110,15 +110,44 @@ static bool read_process_header(struct scanner *scanner, const char *text, size_
 
 /* ---- THREAD ------------------------------------------------------------- */
 
-/* "WAIT: (WrLpcReply) UserMode Non-Alertable", "RUNNING on processor 0". */
-static bool read_thread_state(struct scanner *scanner, struct thread *thread, struct cursor *cursor)
+/* "(WrLpcReply) UserMode Non-Alertable": a wait's reason and mode, after
+ * "WAIT:" or, when a layout wrapped the header there, on the next line.
+ * False when the text does not start with the reason. */
+static bool read_wait_reason(struct scanner *scanner, struct thread *thread, struct cursor *cursor)
+{
+	struct cursor probe = *cursor;
+	if (!cursor_take(&probe, "("))
+		return false;
+	const char *close = memchr(probe.at, ')', (size_t)(probe.end - probe.at));
+	if (!close)
+		return false;
+	thread->wait_reason = scanner_text(scanner, probe.at, (size_t)(close - probe.at));
+	probe.at = close + 1;
+	const char *word;
+	size_t length;
+	if (cursor_take_token(&probe, &word, &length)) {
+		if (length == 8 && strncmp(word, "UserMode", length) == 0)
+			thread->wait_mode = "UserMode";
+		else if (length == 10 && strncmp(word, "KernelMode", length) == 0)
+			thread->wait_mode = "KernelMode";
+	}
+	*cursor = probe;
+	return true;
+}
+
+/* "WAIT: (WrLpcReply) UserMode Non-Alertable", "RUNNING on processor 0".
+ * *reason_missing is set for a "WAIT:" whose reason is not on this line. */
+static bool read_thread_state(struct scanner *scanner, struct thread *thread, struct cursor *cursor,
+			      bool *reason_missing)
 {
 	const char *word;
 	size_t length;
 	struct cursor probe = *cursor;
+	*reason_missing = false;
 	if (!cursor_take_token(&probe, &word, &length))
 		return false;
-	if (length && word[length - 1] == ':')
+	bool colon = length && word[length - 1] == ':';
+	if (colon)
 		length--;
 	const char *state = NULL;
 	for (const char *const *candidate = thread_states; *candidate; candidate++)
@@ -128,32 +157,39 @@ static bool read_thread_state(struct scanner *scanner, struct thread *thread, st
 		return false;
 	thread->state = state;
 	*cursor = probe;
-	if (cursor_take(cursor, "(")) {
-		const char *close = memchr(cursor->at, ')', (size_t)(cursor->end - cursor->at));
-		if (close) {
-			thread->wait_reason = scanner_text(scanner, cursor->at, (size_t)(close - cursor->at));
-			cursor->at = close + 1;
-		}
-	}
-	if (cursor_take_token(cursor, &word, &length) &&
-	    (strncmp(word, "UserMode", length) == 0 || strncmp(word, "KernelMode", length) == 0) &&
-	    (length == 8 || length == 10))
-		thread->wait_mode = length == 8 ? "UserMode" : "KernelMode";
+	/* Only "WAIT:" with its colon announces a reason; the short "WAIT"
+	 * of `!alpc /p` thread lists has none. */
+	if (!read_wait_reason(scanner, thread, cursor))
+		*reason_missing = colon && strcmp(state, "WAIT") == 0 && cursor_at_end(cursor);
 	return true;
 }
 
-/* The part of a THREAD header after Win32Thread:, on this line or the next. */
+/* The part of a THREAD header after Win32Thread:, on this line or the
+ * next.  A header cut right after "WAIT:" stays open for its reason. */
 static bool read_thread_header_tail(struct scanner *scanner, struct cursor *cursor)
 {
 	uint64_t win32;
+	bool reason_missing;
 	struct cursor probe = *cursor;
 	cursor_take_hex(&probe, &win32, NULL);
-	if (read_thread_state(scanner, scanner->thread, &probe)) {
-		scanner->thread_header_open = false;
+	if (read_thread_state(scanner, scanner->thread, &probe, &reason_missing)) {
+		scanner->thread_header_open = reason_missing;
 		*cursor = probe;
 		return true;
 	}
 	return false;
+}
+
+/* The next line of a THREAD header a layout wrapped: the rest after
+ * "Win32Thread:", or the reason after "WAIT:". */
+bool read_wrapped_thread_header(struct scanner *scanner, const char *text, size_t length)
+{
+	struct cursor cursor = cursor_of(text, length);
+	scanner->thread_header_open = false;
+	if (scanner->thread->state && strcmp(scanner->thread->state, "WAIT") == 0 &&
+	    read_wait_reason(scanner, scanner->thread, &cursor))
+		return true;
+	return read_thread_header_tail(scanner, &cursor);
 }
 
 struct thread *read_thread_header(struct scanner *scanner, const char *text, size_t length);
@@ -303,6 +339,7 @@ static bool read_thread_line(struct scanner *scanner, const char *text, size_t l
 		if (!is_complete_alpc_wait(text, length)) {
 			free(scanner->held_alpc_line);
 			scanner->held_alpc_line = checked_strdup(text);
+			scanner->held_alpc_origin = scanner->here;
 			return true;
 		}
 		read_alpc_wait(scanner, text, length);
@@ -370,12 +407,6 @@ static bool read_thread_line(struct scanner *scanner, const char *text, size_t l
 
 bool read_kernel_listing(struct scanner *scanner, const char *text, size_t length)
 {
-	if (scanner->thread_header_open && scanner->thread) {
-		struct cursor cursor = cursor_of(text, length);
-		scanner->thread_header_open = false;
-		if (read_thread_header_tail(scanner, &cursor))
-			return true;
-	}
 	if (text_starts_with(text, "PROCESS "))
 		return read_process_header(scanner, text, length);
 	if (text_starts_with(text, "THREAD "))
@@ -388,20 +419,41 @@ bool read_kernel_listing(struct scanner *scanner, const char *text, size_t lengt
 	return false;
 }
 
-void finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length);
+/* What a layout moved to the next line of "… queued at port": the port
+ * address (formats §3.2, the Windows 10 sample), or ": owned by …" when
+ * the cut came after the port. */
+static bool continues_alpc_wait(const char *text, size_t length)
+{
+	struct cursor cursor = cursor_of(text, length);
+	uint64_t address;
+	unsigned digits;
+	if (cursor_take_hex(&cursor, &address, &digits))
+		return digits >= 8;
+	return text_starts_with(text, ":") || text_starts_with(text, "owned by process");
+}
 
-/* The second half of a wrapped ALPC wait line arrives: join and read. */
-void finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length)
+/* The line after a cut "Waiting for reply to ALPC Message" line: join and
+ * read when it is the rest; otherwise read the first half alone (it still
+ * names the message) and return false so the line is read for itself.
+ * Either way the records cite the line where the wait line starts. */
+bool finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length)
 {
 	char *held = scanner->held_alpc_line;
 	scanner->held_alpc_line = NULL;
+	bool continued = length && continues_alpc_wait(text, length);
+	if (!continued)
+		length = 0;
 	size_t held_length = strlen(held);
 	char *joined = checked_malloc(held_length + 1 + length + 1);
 	memcpy(joined, held, held_length);
 	joined[held_length] = ' ';
 	memcpy(joined + held_length + 1, text, length);
 	joined[held_length + 1 + length] = '\0';
+	struct origin here = scanner->here;
+	scanner->here = scanner->held_alpc_origin;
 	read_alpc_wait(scanner, joined, held_length + 1 + length);
+	scanner->here = here;
 	free(joined);
 	free(held);
+	return continued;
 }

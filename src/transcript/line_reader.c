@@ -100,7 +100,14 @@ static void normalise(struct line_reader *reader, const char *raw, size_t length
 	line->has_nul = memchr(raw, '\0', length) != NULL;
 	char *out = reader->line_buffer;
 	size_t n = 0;
-	for (size_t i = 0; i < length; i++) {
+	/* Copy up to the first possible "0×" in one go; most lines have none. */
+	const char *mark = memchr(raw, 0xc3, length);
+	size_t plain = mark ? (size_t)(mark - raw) : length;
+	if (mark && plain)
+		plain--; /* the '0' before it belongs to the pair */
+	memcpy(out, raw, plain);
+	n = plain;
+	for (size_t i = plain; i < length; i++) {
 		/* "0×" is 0x30 0xC3 0x97 in UTF-8. */
 		if (raw[i] == '0' && i + 2 < length && (unsigned char)raw[i + 1] == 0xc3 &&
 		    (unsigned char)raw[i + 2] == 0x97) {

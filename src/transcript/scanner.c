@@ -11,8 +11,6 @@
 
 #include "scanner.h"
 
-void finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length);
-
 enum { BINARY_LINES_TOLERATED = 256 };
 
 /* ---- records, with the scanner's origin ------------------------------ */
@@ -113,8 +111,12 @@ static void report_cut_off_block(struct scanner *scanner)
 		finish_held_alpc_line(scanner, "", 0);
 	}
 	if (scanner->thread_header_open && scanner->thread) {
+		/* Cut after "Win32Thread:" the state is missing; after "WAIT:"
+		 * only the reason and mode. */
 		snapshot_warn(scanner->snapshot, scanner->here,
-			      "the input ends inside a THREAD header: the thread's state is unknown");
+			      scanner->thread->state
+				      ? "the input ends inside a THREAD header: the wait reason is unknown"
+				      : "the input ends inside a THREAD header: the thread's state is unknown");
 		scanner->thread_header_open = false;
 	}
 }
@@ -278,8 +280,7 @@ static bool dispatch(struct scanner *scanner, const char *text, size_t length)
 
 static void read_line(struct scanner *scanner, const char *text, size_t length)
 {
-	if (scanner->held_alpc_line) {
-		finish_held_alpc_line(scanner, text, length);
+	if (scanner->held_alpc_line && finish_held_alpc_line(scanner, text, length)) {
 		scanner_recognised(scanner);
 		return;
 	}
@@ -306,6 +307,13 @@ static void read_line(struct scanner *scanner, const char *text, size_t length)
 	}
 	if (scanner->command.kind == COMMAND_UNKNOWN)
 		return;
+	/* A wrapped THREAD header goes on with the very next line or not at all. */
+	if (scanner->thread_header_open && scanner->thread &&
+	    read_wrapped_thread_header(scanner, text, length)) {
+		scanner_recognised(scanner);
+		return;
+	}
+	scanner->thread_header_open = false;
 	if (read_system_line(scanner, text, length)) {
 		scanner_recognised(scanner);
 		return;

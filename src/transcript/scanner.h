@@ -119,8 +119,10 @@ struct scanner {
 
 	/* A THREAD header cut by a book's layout waits for its state. */
 	bool thread_header_open;
-	/* A "Waiting for reply to ALPC Message" line cut after "queued at port". */
+	/* A "Waiting for reply to ALPC Message" line cut after "queued at port",
+	 * and where it stood. */
 	char *held_alpc_line;
+	struct origin held_alpc_origin;
 
 	const char *frames[STACK_FRAMES_HELD];
 	uint32_t frame_count;
@@ -168,6 +170,11 @@ bool take_address_with_label(struct cursor *cursor, uint64_t *address, unsigned 
 /* ---- the readers: each returns true when it consumed the line -------- */
 
 bool read_kernel_listing(struct scanner *scanner, const char *text, size_t length);
+/* The line after a THREAD header cut after "Win32Thread:" or "WAIT:";
+ * true when it was the header's rest. */
+bool read_wrapped_thread_header(struct scanner *scanner, const char *text, size_t length);
+/* The line after a held, cut ALPC wait line: true when it was the rest. */
+bool finish_held_alpc_line(struct scanner *scanner, const char *text, size_t length);
 bool read_stack_frame(struct scanner *scanner, const char *text, size_t length);
 void flush_stack_frames(struct scanner *scanner);
 bool read_system_line(struct scanner *scanner, const char *text, size_t length);

@@ -51,7 +51,9 @@ static bool read_rpc_time(struct scanner *scanner, const char *text, size_t leng
 
 bool read_system_line(struct scanner *scanner, const char *text, size_t length)
 {
-	if (text_find(text, length, "Kernel Version") && read_kernel_version(scanner, text, length))
+	/* "Windows 7 Kernel Version 7601 …": the banner line starts with "Windows". */
+	if (text_starts_with(text, "Windows") && text_find(text, length, "Kernel Version") &&
+	    read_kernel_version(scanner, text, length))
 		return true;
 	if (text_starts_with(text, "Built by:")) {
 		set_arch_from(scanner, text, length);

@@ -55,11 +55,10 @@ bool cursor_take_word(struct cursor *cursor, const char *word)
 	return true;
 }
 
-bool cursor_take(struct cursor *cursor, const char *text)
+bool cursor_take_length(struct cursor *cursor, const char *text, size_t length)
 {
 	struct cursor probe = *cursor;
 	cursor_skip_blanks(&probe);
-	size_t length = strlen(text);
 	if ((size_t)(probe.end - probe.at) < length || memcmp(probe.at, text, length) != 0)
 		return false;
 	cursor->at = probe.at + length;
@@ -150,11 +149,6 @@ bool cursor_seek_after(struct cursor *cursor, const char *text)
 		return false;
 	cursor->at = found + strlen(text);
 	return true;
-}
-
-bool text_starts_with(const char *text, const char *prefix)
-{
-	return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
 const char *text_find(const char *text, size_t length, const char *needle)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cursor {
 	const char *at;
@@ -23,8 +24,13 @@ bool cursor_at_end(const struct cursor *cursor);
 /* Takes word when the text continues with it (after blanks) and the word
  * ends there (blank, end, or punctuation the word itself does not end in). */
 bool cursor_take_word(struct cursor *cursor, const char *word);
-/* Takes literal text exactly, after blanks. */
-bool cursor_take(struct cursor *cursor, const char *text);
+/* Takes literal text exactly, after blanks.  Inline so that strlen of a
+ * literal folds away: the scanner makes dozens of these checks per line. */
+bool cursor_take_length(struct cursor *cursor, const char *text, size_t length);
+static inline bool cursor_take(struct cursor *cursor, const char *text)
+{
+	return cursor_take_length(cursor, text, strlen(text));
+}
 /* A hex number of 1 to 16 digits, optional 0x, optional backtick between
  * the halves; *digits (optional) receives the digit count.  Fails without
  * moving when there is none or it does not end at a word boundary. */
@@ -37,7 +43,11 @@ bool cursor_take_token(struct cursor *cursor, const char **start, size_t *length
 /* Moves to just after the first occurrence of text; false if absent. */
 bool cursor_seek_after(struct cursor *cursor, const char *text);
 
-bool text_starts_with(const char *text, const char *prefix);
+/* Most lines fail on the first byte, so it is compared before the rest. */
+static inline bool text_starts_with(const char *text, const char *prefix)
+{
+	return text[0] == prefix[0] && strncmp(text, prefix, strlen(prefix)) == 0;
+}
 const char *text_find(const char *text, size_t length, const char *needle);
 /* Skips leading blanks; returns the new start and updates *length. */
 const char *text_trim_start(const char *text, size_t *length);

@@ -602,7 +602,12 @@ static void crlf_line_ends(void)
 	struct process *p = process_at_address(s, 0x8a41b6f8);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(p->image, "billing.exe");
 	CU_ASSERT_KNOWN_EQUAL(p->parent_pid, 0x264);
-	CU_ASSERT_EQUAL(p->origin.at[1].at, 12);
+	/* Seen by Cid in the THREAD header, by address under Owning Process,
+	 * and in its own PROCESS block. */
+	CU_ASSERT_EQUAL(p->origin.count, 3);
+	CU_ASSERT_EQUAL(p->origin.at[0].at, 2);
+	CU_ASSERT_EQUAL(p->origin.at[1].at, 6);
+	CU_ASSERT_EQUAL(p->origin.at[2].at, 12);
 	CU_ASSERT_EQUAL(s->processes.count, 1);
 	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
 }
