@@ -197,6 +197,8 @@ void html_append_text(xmlNodePtr parent, const char *text)
 }
 
 /* Formatted text may hold input strings of any length: never truncate. */
+static char *format_text(const char *format, va_list args) PRINTF_LIKE(1, 0);
+
 static char *format_text(const char *format, va_list args)
 {
 	va_list copy;

@@ -11,6 +11,9 @@
 static struct error out_of_memory = { ERROR_NO_MEMORY, {0} };
 
 static struct error *error_vformat(enum error_code code, const char *prefix,
+				   const char *format, va_list args) PRINTF_LIKE(3, 0);
+
+static struct error *error_vformat(enum error_code code, const char *prefix,
 				   const char *format, va_list args)
 {
 	va_list copy;

@@ -130,6 +130,9 @@ void snapshot_describe_origin(const struct snapshot *snapshot, struct origin ori
 }
 
 static void add_diagnostic(struct snapshot *snapshot, enum diagnostic_level level,
+			   struct origin at, const char *format, va_list args) PRINTF_LIKE(4, 0);
+
+static void add_diagnostic(struct snapshot *snapshot, enum diagnostic_level level,
 			   struct origin at, const char *format, va_list args)
 {
 	if (level == DIAGNOSTIC_WARNING && snapshot->status < STATUS_PARTIAL)

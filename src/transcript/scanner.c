@@ -59,26 +59,33 @@ bool take_address_with_label(struct cursor *cursor, uint64_t *address, unsigned 
 	*label = NULL;
 	*label_length = 0;
 	cursor_skip_blanks(&probe);
-	if (probe.at < probe.end && *probe.at == open) {
-		const char *start = probe.at + 1;
-		const char *end = memchr(start, close, (size_t)(probe.end - start));
-		if (open == '(' && end && end > start && *start == '\'') {
-			/* "('name')": the quotes are not part of the name */
-			start++;
-			if (end[-1] == '\'' && end - 1 >= start)
-				end--;
-		}
-		if (!end) {
-			end = probe.end;
-			probe.at = probe.end;
-		} else {
-			probe.at = (end < probe.end && *end == '\'') ? end + 2 : end + 1;
-			if (probe.at > probe.end)
-				probe.at = probe.end;
-		}
-		*label = start;
-		*label_length = (size_t)(end - start);
+	if (probe.at >= probe.end || *probe.at != open) {
+		*cursor = probe;
+		return true;
 	}
+	const char *start = probe.at + 1;
+	const char *end = NULL;
+	const char *after = probe.end;
+	if (open == '(' && start < probe.end && *start == '\'') {
+		/* "('name')": the quotes are not part of the name, and the name
+		 * ends at "')" — a port name may itself hold a ')'. */
+		start++;
+		end = text_find(start, (size_t)(probe.end - start), "')");
+		if (end)
+			after = end + 2;
+	}
+	if (!end) {
+		end = memchr(start, close, (size_t)(probe.end - start));
+		if (end)
+			after = end + 1;
+		else
+			end = probe.end;
+		if (open == '(' && end > start && end[-1] == '\'' && start[-1] == '\'')
+			end--;
+	}
+	*label = start;
+	*label_length = (size_t)(end - start);
+	probe.at = after;
 	*cursor = probe;
 	return true;
 }
@@ -178,6 +185,12 @@ static void start_command(struct scanner *scanner, enum prompt_family family,
 		scanner->prompt_thread = thread_index;
 	parse_command(text, length, scanner->prompt_thread, &scanner->command);
 	scanner->readstack_call = NULL;
+	/* Only `!alpc /lpp P` says whose ports are listed; an earlier /lpp's
+	 * process must not become the owner of what /lpc prints. */
+	scanner->lpp_process = scanner->command.kind == COMMAND_ALPC &&
+					       strcmp(scanner->command.alpc_option, "lpp") == 0
+				       ? scanner->command.address
+				       : UNKNOWN_U64;
 	struct command *command = &scanner->command;
 	if (command->kind == COMMAND_RPC && family == PROMPT_SHELL) {
 		const char *machine = command->names_server ? command->server : "";
@@ -211,10 +224,6 @@ static void start_command(struct scanner *scanner, enum prompt_family family,
 										    : UNKNOWN_U64;
 		scanner->lpc_searched_thread = UNKNOWN_U64;
 		scanner->lpc_server_connection_port = NULL;
-		break;
-	case COMMAND_ALPC:
-		if (strcmp(command->alpc_option, "lpp") == 0)
-			scanner->lpp_process = command->address;
 		break;
 	default:
 		break;
