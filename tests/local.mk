@@ -18,3 +18,7 @@ include tests/e2e/local.mk
 
 EXTRA_DIST += tests/data tests/lsan.supp
 EXTRA_DIST += tests/browser/check-report
+
+# Includes only look upstream in the data flow.
+TESTS += tests/layering
+dist_check_SCRIPTS += tests/layering

@@ -16,7 +16,16 @@ int command_cycles(const struct cli_options *options)
 	struct error *error = NULL;
 	for (size_t i = 0; i < analyses.count && !error; i++) {
 		const struct analysis *analysis = analyses.items[i];
+		const struct snapshot *snapshot = analysis->snapshot;
 		definite += analysis_count_definite(analysis);
+		/* With several inputs, say whose cycles follow. */
+		if (analyses.count > 1) {
+			fprintf(out, "%s%s", i ? "\n" : "", snapshot->path);
+			if (snapshot->capture_count > 1)
+				fprintf(out, " (capture %u of %u)", snapshot->capture_index,
+					snapshot->capture_count);
+			fputs(":\n", out);
+		}
 		error = render_cycles_text(out, analysis);
 	}
 	int status = exit_status_of(&analyses);

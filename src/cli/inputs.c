@@ -25,10 +25,14 @@ static void walk_folder(const char *folder, unsigned depth, struct ptr_vec *file
 		ptr_vec_push(files, checked_strdup(folder)); /* reported as unreadable */
 		return;
 	}
+	/* "samples/" and "samples" name the same folder: no "//" in paths. */
+	size_t folder_length = strlen(folder);
+	while (folder_length > 1 && folder[folder_length - 1] == '/')
+		folder_length--;
 	for (int i = 0; i < count; i++) {
-		size_t length = strlen(folder) + strlen(entries[i]->d_name) + 2;
+		size_t length = folder_length + strlen(entries[i]->d_name) + 2;
 		char *path = checked_malloc(length);
-		snprintf(path, length, "%s/%s", folder, entries[i]->d_name);
+		snprintf(path, length, "%.*s/%s", (int)folder_length, folder, entries[i]->d_name);
 		struct stat info;
 		/* lstat: a symbolic link to a folder is not followed, so no loops. */
 		if (lstat(path, &info) == 0 && S_ISDIR(info.st_mode)) {

@@ -74,9 +74,11 @@ bool parse_prompt(const char *text, size_t length, enum prompt_family *family,
 			at = p;
 		}
 	} else if (length >= 3 && isalpha((unsigned char)at[0]) && at[1] == ':' && at[2] == '\\') {
-		/* "D:\wmsg>dbgrpc -c": a path with no '>' or blank before the '>'. */
+		/* "D:\wmsg>dbgrpc -c", "C:\Program Files\Debugging Tools for
+		 * Windows (x86)>dbgrpc -e": a path, blanks allowed, up to the '>';
+		 * characters no Windows path holds mean it is not a prompt. */
 		const char *p = at + 3;
-		while (p < end && *p != '>' && *p != ' ')
+		while (p < end && *p != '>' && !strchr("<|\"*?\t", *p))
 			p++;
 		if (!take_prompt_end(&p, end))
 			return false;
@@ -172,38 +174,82 @@ static void parse_rpcexts(const char *verb, size_t verb_length, struct cursor *a
 	}
 }
 
+/* One DbgRpc number in the radix -r chose: base 16 unless told otherwise
+ * (dbgrpc-command-line-options.md), with an optional 0x in base 16. */
+static bool number_in_radix(const char *text, size_t length, unsigned radix, uint64_t *value)
+{
+	if (radix == 16 && length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		text += 2;
+		length -= 2;
+	}
+	if (!length)
+		return false;
+	uint64_t result = 0;
+	for (size_t i = 0; i < length; i++) {
+		char c = (char)tolower((unsigned char)text[i]);
+		unsigned digit = isdigit((unsigned char)c) ? (unsigned)(c - '0')
+				 : (c >= 'a' && c <= 'z') ? (unsigned)(c - 'a' + 10)
+							  : 99;
+		if (digit >= radix || result > (UINT64_MAX - digit) / radix)
+			return false;
+		result = result * radix + digit;
+	}
+	*value = result;
+	return true;
+}
+
+/* "-L 0.2": a cell, both halves in the radix. */
+static maybe_u64 cell_in_radix(const char *text, size_t length, unsigned radix)
+{
+	const char *dot = memchr(text, '.', length);
+	uint64_t high, low;
+	if (!dot || !number_in_radix(text, (size_t)(dot - text), radix, &high) ||
+	    !number_in_radix(dot + 1, length - (size_t)(dot + 1 - text), radix, &low) ||
+	    high > 0xffff || low > 0xffff)
+		return UNKNOWN_U64;
+	return known_u64(high << 16 | low);
+}
+
 static void parse_dbgrpc(struct cursor *args, struct command *command)
 {
 	command->kind = COMMAND_RPC;
+	unsigned radix = 16;
 	const char *token;
 	size_t length;
 	while (cursor_take_token(args, &token, &length)) {
 		if (length != 2 || (token[0] != '-' && token[0] != '/'))
 			continue;
-		switch (token[1]) {
+		char option = token[1];
+		switch (option) {
 		case 'l': case 'e': case 't': case 'c': case 'a':
-			command->rpc_verb[0] = token[1];
+			command->rpc_verb[0] = option;
 			command->rpc_verb[1] = '\0';
-			break;
-		case 'P':
-			command->pid = first_hex_argument(args);
-			break;
-		case 'L': {
-			uint64_t high, low;
-			if (cursor_take_hex_pair(args, &high, &low) && high <= 0xffff && low <= 0xffff)
-				command->cell = known_u64(high << 16 | low);
+			continue;
+		default:
 			break;
 		}
-		case 's':
-			if (cursor_take_token(args, &token, &length)) {
-				command->names_server = true;
-				if (length >= sizeof command->server)
-					length = sizeof command->server - 1;
-				memcpy(command->server, token, length);
-				command->server[length] = '\0';
-			}
+		if (!strchr("rPLs", option) || !cursor_take_token(args, &token, &length))
+			continue;
+		uint64_t value;
+		switch (option) {
+		case 'r':
+			/* The radix itself is written in decimal: "-r 10". */
+			if (number_in_radix(token, length, 10, &value) && value >= 2 && value <= 16)
+				radix = (unsigned)value;
 			break;
-		default:
+		case 'P':
+			if (number_in_radix(token, length, radix, &value))
+				command->pid = known_u64(value);
+			break;
+		case 'L':
+			command->cell = cell_in_radix(token, length, radix);
+			break;
+		case 's':
+			command->names_server = true;
+			if (length >= sizeof command->server)
+				length = sizeof command->server - 1;
+			memcpy(command->server, token, length);
+			command->server[length] = '\0';
 			break;
 		}
 	}
@@ -272,7 +318,8 @@ void parse_command(const char *text, size_t length, maybe_u64 prompt_thread,
 		command->kind = COMMAND_QUIET;
 		return;
 	}
-	copy_word(command->name, sizeof command->name, word, word_length);
+	/* As typed: the note about a skipped command quotes it. */
+	snprintf(command->name, sizeof command->name, "%.*s", (int)word_length, word);
 	command->thread_index = prompt_thread;
 
 	if (word_is(word, word_length, "!process")) {

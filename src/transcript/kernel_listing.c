@@ -80,8 +80,13 @@ static bool read_process_fields(struct scanner *scanner, const char *text, size_
 		size_t rest = length - 6;
 		const char *image = text_trim_start(text + 6, &rest);
 		if (rest) {
-			if (process->image && strlen(process->image) == rest &&
-			    strncmp(process->image, image, rest) != 0 && !scanner->merging) {
+			/* Names differ in length only by truncation (/lpp keeps 14
+			 * characters, ImageFileName 15); a name that is no prefix of
+			 * the other is another process. */
+			size_t known = process->image ? strlen(process->image) : 0;
+			size_t shorter = known < rest ? known : rest;
+			if (process->image && strncmp(process->image, image, shorter) != 0 &&
+			    !scanner->merging) {
 				scanner_new_capture(scanner, "the same process address with another image");
 				process = scanner->process;
 			}
@@ -102,6 +107,7 @@ static bool read_process_header(struct scanner *scanner, const char *text, size_
 	flush_stack_frames(scanner);
 	scanner_close_block(scanner);
 	scanner_saw_address(scanner, digits);
+	scanner->process_header = scanner->here;
 	scanner->process = scanner_process(scanner, known_u64(address), UNKNOWN_U64);
 	scanner->block = BLOCK_PROCESS;
 	read_process_fields(scanner, cursor.at, (size_t)(cursor.end - cursor.at));

@@ -46,6 +46,8 @@ static bool read_object_header(struct scanner *scanner, const char *text, size_t
 	if (scanner->object_count >= OBJECTS_KEPT)
 		return true;
 	struct named_object *object = object_at(scanner, address, true);
+	if (object->origin.kind == ORIGIN_NONE)
+		object->origin = scanner->here;
 	if (cursor_take_word(&cursor, "Type:")) {
 		/* "(fffffa8030d11080) ALPC Port" */
 		if (cursor_take(&cursor, "(")) {
@@ -122,7 +124,8 @@ void name_ports_from_objects(struct scanner *scanner)
 		bool lpc = strcmp(object->type, "Port") == 0 || strcmp(object->type, "WaitablePort") == 0;
 		if (!alpc && !lpc)
 			continue;
-		struct port *port = snapshot_port(scanner->snapshot, object->address, scanner->here);
+		/* The port was seen on its "Object:" line, not where the capture ends. */
+		struct port *port = snapshot_port(scanner->snapshot, object->address, object->origin);
 		if (!port->flavor)
 			port->flavor = alpc ? FLAVOR_ALPC : FLAVOR_LPC;
 		const char *path = object_path(scanner, object);

@@ -146,23 +146,46 @@ static struct snapshot *open_capture(struct scanner *scanner, uint64_t first_lin
 	return snapshot;
 }
 
+/* A record first seen in the old capture is not seen there again by the
+ * lines that turned out to open the new one. */
+static void forget_origins_from(struct origin_list *list, struct origin start)
+{
+	while (list->count && list->count <= ORIGINS_KEPT) {
+		const struct origin *last = &list->at[list->count - 1];
+		if (last->kind != start.kind || last->file != start.file || last->at < start.at)
+			break;
+		list->count--;
+	}
+}
+
 void scanner_new_capture(struct scanner *scanner, const char *why)
 {
 	if (scanner->merging || snapshot_is_empty(scanner->snapshot))
 		return;
-	/* A PROCESS block being read moves to the new capture with its address. */
-	maybe_u64 process_address = scanner->block == BLOCK_PROCESS && scanner->process
-					    ? scanner->process->address
-					    : UNKNOWN_U64;
+	/* A PROCESS block being read moves to the new capture with its
+	 * address, and the new capture starts at its header line: a multi-line
+	 * header shows the Cid or image that tells the captures apart only
+	 * after it. */
+	struct process *moving = scanner->block == BLOCK_PROCESS && scanner->process &&
+					 scanner->process->address.known
+				 ? scanner->process
+				 : NULL;
+	struct origin here = scanner->here;
+	struct origin start = moving ? scanner->process_header : here;
+	if (moving)
+		forget_origins_from(&moving->origin, start);
+	maybe_u64 process_address = moving ? moving->address : UNKNOWN_U64;
 	close_capture(scanner);
-	uint64_t line = scanner->line ? scanner->line->number : 1;
+	uint64_t line = start.kind == ORIGIN_LINE ? start.at : 1;
 	scanner->snapshot->last_line = line > 1 ? line - 1 : line;
 	scanner->snapshot = open_capture(scanner, line);
-	snapshot_note(scanner->snapshot, scanner->here, "a new capture starts here: %s", why);
+	snapshot_note(scanner->snapshot, start, "a new capture starts here: %s", why);
 	scanner->process = NULL;
 	scanner->saw_build_line = false;
 	if (process_address.known) {
+		scanner->here = start;
 		scanner->process = scanner_process(scanner, process_address, UNKNOWN_U64);
+		scanner->here = here;
 		scanner->block = BLOCK_PROCESS;
 	}
 }
@@ -421,6 +444,8 @@ static void read_with(struct line_reader *reader, const char *path,
 {
 	struct scanner scanner;
 	scanner_init(&scanner, path, options, captures);
+	/* --same-machine: every capture of the file is one machine's. */
+	scanner.merging = scanner.options.same_machine;
 	size_t first_capture = captures->count;
 	scanner.snapshot = open_capture(&scanner, 1);
 	read_lines(&scanner, reader);

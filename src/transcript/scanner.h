@@ -83,6 +83,7 @@ enum rpc_column {
 /* An object seen through `!object`: its type, name and parent directory. */
 struct named_object {
 	uint64_t address;
+	struct origin origin; /* its "Object:" line */
 	const char *type;
 	const char *name;
 	maybe_u64 directory;
@@ -106,6 +107,7 @@ struct scanner {
 
 	enum block_kind block;
 	struct process *process;
+	struct origin process_header; /* where the PROCESS block being read starts */
 	struct thread *thread;
 	struct message *message;
 	struct port *port;

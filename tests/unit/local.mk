@@ -23,3 +23,9 @@ tests_unit_test_correlate_SOURCES = tests/unit/test_correlate.c
 tests_unit_test_correlate_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_correlate_LDADD = tests/unit/libfixtures.a $(TEST_LIBS)
 include tests/unit/transcript_tests.mk
+
+check_PROGRAMS += tests/unit/test_harness
+TESTS += tests/unit/test_harness
+tests_unit_test_harness_SOURCES = tests/unit/test_harness.c
+tests_unit_test_harness_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_harness_LDADD = $(TEST_LIBS)
