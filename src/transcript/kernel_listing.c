@@ -32,69 +32,113 @@ static const char *const thread_states[] = {
 
 /* ---- PROCESS ------------------------------------------------------------ */
 
-/* Every "Key: value" of a process block that we keep, wherever on the
- * line it stands ("PROCESS a SessionId: 0 Cid: 1f88 Peb: … ParentCid: …"
- * is one line in some builds, three in others). */
-static bool read_process_fields(struct scanner *scanner, const char *text, size_t length)
+/* The "Key: value"s of a process block that we keep. */
+struct process_fields {
+	bool any;
+	maybe_u64 session_id, pid, parent_pid, handle_count;
+	const char *image;
+	size_t image_length;
+};
+
+/* Finds each field wherever it stands on the line ("PROCESS a SessionId: 0
+ * Cid: 1f88 Peb: … ParentCid: …" is one line in some builds, three in
+ * others). */
+static struct process_fields parse_process_fields(const char *text, size_t length)
 {
-	struct process *process = scanner->process;
-	bool any = false;
+	struct process_fields fields = { false, UNKNOWN_U64, UNKNOWN_U64, UNKNOWN_U64, UNKNOWN_U64,
+					 NULL, 0 };
 	struct cursor cursor = cursor_of(text, length);
 	uint64_t value;
 	if (cursor_seek_after(&cursor, "SessionId:")) {
 		/* Decimal ("SessionId: 205"), or "none" for System. */
 		if (cursor_take_decimal(&cursor, &value))
-			process->session_id = known_u64(value);
-		any = true;
+			fields.session_id = known_u64(value);
+		fields.any = true;
 	}
-	cursor = cursor_of(text, length);
 	/* "Cid:" but not the "ParentCid:" that may come first on the line. */
 	const char *cid = text_find(text, length, " Cid:");
 	if (!cid && text_starts_with(text, "Cid:"))
 		cid = text - 1;
 	if (cid) {
-		cursor.at = cid + 5;
-		if (cursor_take_hex(&cursor, &value, NULL)) {
-			if (process->pid.known && process->pid.value != value && !scanner->merging) {
-				scanner_new_capture(scanner, "the same process address with another Cid");
-				process = scanner->process;
-			}
-			scanner->process = process =
-				scanner_process(scanner, process->address, known_u64(value));
-		}
-		any = true;
+		cursor = cursor_of(cid + 5, length - (size_t)(cid + 5 - text));
+		if (cursor_take_hex(&cursor, &value, NULL))
+			fields.pid = known_u64(value);
+		fields.any = true;
 	}
 	cursor = cursor_of(text, length);
 	if (cursor_seek_after(&cursor, "ParentCid:")) {
 		if (cursor_take_hex(&cursor, &value, NULL))
-			process->parent_pid = known_u64(value);
-		any = true;
+			fields.parent_pid = known_u64(value);
+		fields.any = true;
 	}
 	cursor = cursor_of(text, length);
 	if (cursor_seek_after(&cursor, "HandleCount:")) {
 		if (cursor_take_decimal(&cursor, &value))
-			process->handle_count = known_u64(value);
-		any = true;
+			fields.handle_count = known_u64(value);
+		fields.any = true;
 	}
 	if (text_starts_with(text, "Image:")) {
 		size_t rest = length - 6;
-		const char *image = text_trim_start(text + 6, &rest);
-		if (rest) {
-			/* Names differ in length only by truncation (/lpp keeps 14
-			 * characters, ImageFileName 15); a name that is no prefix of
-			 * the other is another process. */
-			size_t known = process->image ? strlen(process->image) : 0;
-			size_t shorter = known < rest ? known : rest;
-			if (process->image && strncmp(process->image, image, shorter) != 0 &&
-			    !scanner->merging) {
-				scanner_new_capture(scanner, "the same process address with another image");
-				process = scanner->process;
-			}
-			process->image = scanner_text(scanner, image, rest);
-		}
-		any = true;
+		fields.image = text_trim_start(text + 6, &rest);
+		fields.image_length = rest;
+		fields.any = true;
 	}
-	return any;
+	return fields;
+}
+
+/* Why these fields cannot be the process already known at this address,
+ * or NULL.  Image names differ in length only by truncation (/lpp keeps
+ * 14 characters, ImageFileName 15), so a name that is no prefix of the
+ * other is another process. */
+static const char *other_process(const struct process *process, const struct process_fields *fields)
+{
+	if (fields->pid.known && process->pid.known && fields->pid.value != process->pid.value)
+		return "the same process address with another Cid";
+	if (fields->image_length && process->image) {
+		size_t known = strlen(process->image);
+		size_t shorter = known < fields->image_length ? known : fields->image_length;
+		if (strncmp(process->image, fields->image, shorter) != 0)
+			return "the same process address with another image";
+	}
+	return NULL;
+}
+
+/* The same address seen with another Cid or image is another dump pasted
+ * in: a new capture, which the block's process moves to with what its
+ * earlier lines said (the Cid, when only the image differs). */
+static void read_process_fields_into(struct scanner *scanner, const struct process_fields *fields)
+{
+	struct process *process = scanner->process;
+	const char *reason = scanner->merging ? NULL : other_process(process, fields);
+	if (reason) {
+		struct process before = *process;
+		scanner_new_capture(scanner, reason);
+		process = scanner->process;
+		if (!fields->pid.known && before.pid.known)
+			process = scanner_process(scanner, process->address, before.pid);
+		maybe_fill(&process->session_id, before.session_id);
+		maybe_fill(&process->parent_pid, before.parent_pid);
+		maybe_fill(&process->handle_count, before.handle_count);
+	}
+	if (fields->pid.known)
+		process = scanner_process(scanner, process->address, fields->pid);
+	scanner->process = process;
+	if (fields->session_id.known)
+		process->session_id = fields->session_id;
+	if (fields->parent_pid.known)
+		process->parent_pid = fields->parent_pid;
+	if (fields->handle_count.known)
+		process->handle_count = fields->handle_count;
+	if (fields->image_length)
+		process->image = scanner_text(scanner, fields->image, fields->image_length);
+}
+
+static bool read_process_fields(struct scanner *scanner, const char *text, size_t length)
+{
+	struct process_fields fields = parse_process_fields(text, length);
+	if (fields.any)
+		read_process_fields_into(scanner, &fields);
+	return fields.any;
 }
 
 static bool read_process_header(struct scanner *scanner, const char *text, size_t length)
@@ -228,9 +272,12 @@ static bool read_thread_block_start(struct scanner *scanner, const char *text, s
 	struct process *owner = scanner->block == BLOCK_PROCESS || scanner->block == BLOCK_THREAD
 					? scanner->process
 					: NULL;
+	struct snapshot *before = scanner->snapshot;
 	struct thread *thread = read_thread_header(scanner, text, length);
 	if (!thread)
 		return false;
+	if (scanner->snapshot != before)
+		owner = NULL; /* the header started another capture */
 	scanner->block = BLOCK_THREAD;
 	scanner->frames_thread = thread;
 	scanner->frame_count = 0;

@@ -44,6 +44,17 @@ void scanner_recognised(struct scanner *scanner)
 void scanner_saw_address(struct scanner *scanner, unsigned digits)
 {
 	struct system_info *system = &scanner->snapshot->system;
+	/* A kernel debugger prints every kernel address at the machine's
+	 * width: 16 digits after 8 (or 8 after 16) is another machine. */
+	const char *width = digits == 16 ? "x64" : digits == 8 ? "x86" : NULL;
+	if (width && system->arch && strcmp(system->arch, width) != 0) {
+		scanner_new_capture(scanner, "kernel addresses of another width: another machine");
+		system = &scanner->snapshot->system;
+		if (system->arch && strcmp(system->arch, width) != 0)
+			return; /* merging captures: keep the first reading */
+		system->arch = width;
+		return;
+	}
 	if (!system->arch && digits == 16)
 		system->arch = "x64";
 	else if (!system->arch && digits == 8)
@@ -321,6 +332,15 @@ static void read_line(struct scanner *scanner, const char *text, size_t length)
 	const char *command;
 	size_t command_length;
 	if (parse_prompt(text, length, &family, &thread_index, &command, &command_length)) {
+		/* A docs page glued two prompts ("0:000>0: kd> !process 0 0"):
+		 * the inner one ran the command. */
+		enum prompt_family inner;
+		maybe_u64 inner_thread;
+		while (parse_prompt(command, command_length, &inner, &inner_thread, &command,
+				    &command_length)) {
+			family = inner;
+			thread_index = inner_thread;
+		}
 		start_command(scanner, family, thread_index, command, command_length);
 		scanner_recognised(scanner);
 		return;
