@@ -462,22 +462,6 @@ void fill_messages(xmlNodePtr element, const struct page *page, size_t omitted)
 
 /* ---- RPC --------------------------------------------------------------------- */
 
-static const char *server_call_status_name(maybe_u64 status)
-{
-	if (!status.known)
-		return NULL;
-	switch (status.value) {
-	case 0:
-		return "allocated";
-	case 1:
-		return "active";
-	case 2:
-		return "dispatched";
-	default:
-		return NULL;
-	}
-}
-
 void fill_server_calls(xmlNodePtr element, const struct page *page, size_t omitted)
 {
 	static const char *const headers[] = {
@@ -494,7 +478,7 @@ void fill_server_calls(xmlNodePtr element, const struct page *page, size_t omitt
 		cell_process_by_pid(row, page, call->pid);
 		cell_rpc_cell(row, call->cell);
 		if (call->status.known) {
-			const char *name = server_call_status_name(call->status);
+			const char *name = rpc_call_status_name(call->status);
 			html_append_elementf(row, "td", "%02" PRIx64 "%s%s", call->status.value,
 					     name ? " " : "", name ? name : "");
 		} else

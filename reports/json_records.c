@@ -261,38 +261,6 @@ void write_connection(struct json_writer *w, const struct snapshot *snapshot,
 
 /* ---- RPC run-time cells ------------------------------------------------ */
 
-/* Status codes as the rpcexts documentation's own cross-checks show them
- * (../shared/corpus/transcripts/INDEX.md, "RPC run-time status codes"). */
-static const char *rpc_call_status_name(maybe_u64 status)
-{
-	if (!status.known)
-		return NULL;
-	switch (status.value) {
-	case 0:
-		return "allocated";
-	case 1:
-		return "active";
-	case 2:
-		return "dispatched";
-	default:
-		return NULL;
-	}
-}
-
-static const char *rpc_thread_status_name(maybe_u64 status)
-{
-	if (!status.known)
-		return NULL;
-	switch (status.value) {
-	case 1:
-		return "dispatched";
-	case 3:
-		return "idle";
-	default:
-		return NULL;
-	}
-}
-
 /* IFSTART is the first DWORD of the interface UUID, printed as 8 digits. */
 static void key_interface_start(struct json_writer *w, maybe_u64 interface_start)
 {

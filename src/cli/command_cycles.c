@@ -28,14 +28,7 @@ int command_cycles(const struct cli_options *options)
 		}
 		error = render_cycles_text(out, analysis);
 	}
-	int status = exit_status_of(&analyses);
-	if (error) {
-		fprintf(stderr, "alpcgraph: %s\n", error->message);
-		error_free(error);
-		status = EXIT_BAD_INPUT;
-	}
-	if (!close_output(out, options->output))
-		status = EXIT_BAD_INPUT;
+	int status = finish_output(out, options->output, error, exit_status_of(&analyses));
 	free_analyses(&analyses);
 	return definite ? EXIT_DEADLOCK : status;
 }

@@ -49,13 +49,7 @@ int command_graph(const struct cli_options *options)
 			fwrite(svg, 1, length, out);
 		free(svg);
 	}
-	if (error) {
-		fprintf(stderr, "alpcgraph: %s\n", error->message);
-		error_free(error);
-		status = EXIT_BAD_INPUT;
-	}
-	if (out && !close_output(out, options->output))
-		status = EXIT_BAD_INPUT;
+	status = finish_output(out, options->output, error, status);
 	graph_view_free(view);
 	free_analyses(&analyses);
 	return status;

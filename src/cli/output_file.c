@@ -23,3 +23,15 @@ bool close_output(FILE *file, const char *path)
 			strerror(errno));
 	return !failed;
 }
+
+int finish_output(FILE *out, const char *path, struct error *render_error, int status)
+{
+	if (render_error) {
+		fprintf(stderr, "alpcgraph: %s\n", render_error->message);
+		error_free(render_error);
+		status = EXIT_BAD_INPUT;
+	}
+	if (out && !close_output(out, path))
+		status = EXIT_BAD_INPUT;
+	return status;
+}

@@ -21,7 +21,7 @@
 
 #include "analysis_internal.h"
 
-enum { RPC_CALL_ACTIVE = 1, RPC_CALL_DISPATCHED = 2, RPC_FILL_PATTERN = 0xbaadf00d };
+enum { RPC_FILL_PATTERN = 0xbaadf00d };
 
 static bool call_is_live(const struct rpc_server_call *call)
 {

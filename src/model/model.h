@@ -273,6 +273,18 @@ typedef maybe_u64 maybe_cell;
 
 enum rpc_call_party { RPC_PARTY_UNKNOWN = 0, RPC_PARTY_CONNECTION, RPC_PARTY_CALLER };
 
+/* The status codes of RPC cells as the rpcexts documentation's own
+ * cross-checks show them: calls 00 allocated, 01 active, 02 dispatched;
+ * threads 01 dispatched, 03 idle; endpoints 01 active
+ * (../shared/corpus/transcripts/INDEX.md, "RPC run-time status codes"). */
+enum {
+	RPC_CALL_ALLOCATED = 0, RPC_CALL_ACTIVE = 1, RPC_CALL_DISPATCHED = 2,
+	RPC_THREAD_DISPATCHED = 1, RPC_THREAD_IDLE = 3,
+	RPC_ENDPOINT_ACTIVE = 1,
+};
+const char *rpc_call_status_name(maybe_u64 status);   /* "active", … or NULL */
+const char *rpc_thread_status_name(maybe_u64 status); /* "dispatched", "idle" or NULL */
+
 struct rpc_endpoint {
 	maybe_u64 pid;
 	maybe_cell cell;

@@ -127,3 +127,33 @@ void format_cid(char *buffer, size_t size, maybe_u64 pid, maybe_u64 tid)
 		snprintf(t, sizeof t, "%04" PRIx64, tid.value);
 	snprintf(buffer, size, "%s.%s", p, t);
 }
+
+const char *rpc_call_status_name(maybe_u64 status)
+{
+	if (!status.known)
+		return NULL;
+	switch (status.value) {
+	case RPC_CALL_ALLOCATED:
+		return "allocated";
+	case RPC_CALL_ACTIVE:
+		return "active";
+	case RPC_CALL_DISPATCHED:
+		return "dispatched";
+	default:
+		return NULL;
+	}
+}
+
+const char *rpc_thread_status_name(maybe_u64 status)
+{
+	if (!status.known)
+		return NULL;
+	switch (status.value) {
+	case RPC_THREAD_DISPATCHED:
+		return "dispatched";
+	case RPC_THREAD_IDLE:
+		return "idle";
+	default:
+		return NULL;
+	}
+}

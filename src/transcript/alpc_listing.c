@@ -419,7 +419,9 @@ static bool read_port_line(struct scanner *scanner, const char *text, size_t len
 		return true;
 	if (scanner->thread_list && text_starts_with(text, "THREAD ")) {
 		struct thread *thread = read_thread_header(scanner, text, length);
-		if (thread && thread->address.known)
+		/* A header of another address width started another capture and
+		 * closed the list: that thread is not this port's. */
+		if (thread && thread->address.known && scanner->thread_list)
 			u64_vec_push_unique(scanner->thread_list, thread->address.value);
 		return thread != NULL;
 	}

@@ -1,12 +1,13 @@
 /* Prompts and the commands typed at them.
  *
- * Prompts: kernel debugger "kd>" and "N: kd>" (N = processor), local
- * kernel debugging "lkd>", user mode "P:TTT>" (P = process number, TTT =
- * thread number, optionally ":x86" for WOW64), and a Windows shell prompt
- * "D:\dir>" in front of DbgRpc.  Commands: WinDbg's documented syntax
- * (MS docs: !process, !thread, !alpc, !lpc, !rpcexts.*, !object, |, ~, k*)
- * and DbgRpc's switches (dbgrpc-command-line-options.md:
- * -l -P pid -L cell, -e, -t, -c, -a, -s server, -p protseq, -r radix). */
+ * Prompts: kernel debugger "kd>" and "N: kd>" (N = processor; "N: kd:x86>"
+ * after .effmach x86), local kernel debugging "lkd>", user mode "P:TTT>"
+ * (P = process number, TTT = thread number, optionally ":x86" for WOW64),
+ * and a Windows shell prompt "D:\dir>" in front of DbgRpc.  Commands:
+ * WinDbg's documented syntax (MS docs: !process, !thread, !alpc, !lpc,
+ * !rpcexts.*, !object, |, ~, k*) and DbgRpc's switches
+ * (dbgrpc-command-line-options.md: -l -P pid -L cell, -e, -t, -c, -a,
+ * -s server, -p protseq, -r radix, which sets the base of -P and -L). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,9 +51,17 @@ bool parse_prompt(const char *text, size_t length, enum prompt_family *family,
 		const char *p = at;
 		if (!digits_then(&p, end, ':'))
 			return false;
-		if (p + 4 <= end && strncmp(p, " kd>", 4) == 0) {
+		if (p + 3 <= end && strncmp(p, " kd", 3) == 0 && p + 3 < end &&
+		    (p[3] == '>' || p[3] == ':')) {
+			/* "0: kd>", or "0: kd:x86>" after .effmach x86. */
+			p += 3;
+			if (*p == ':')
+				while (++p < end && isalnum((unsigned char)*p))
+					;
+			if (!take_prompt_end(&p, end))
+				return false;
 			*family = PROMPT_KERNEL;
-			at = p + 4;
+			at = p;
 		} else {
 			const char *thread_start = p;
 			while (p < end && isdigit((unsigned char)*p))
@@ -284,6 +293,19 @@ static void parse_lpc(struct cursor *args, struct command *command)
 	command->address = first_hex_argument(args);
 }
 
+/* "dbgrpc", "DbgRpc.exe", or the program by its path
+ * ("C:\Debuggers\dbgrpc.exe"). */
+static bool is_dbgrpc(const char *word, size_t length)
+{
+	for (size_t i = length; i-- > 0;)
+		if (word[i] == '\\' || word[i] == '/') {
+			length -= i + 1;
+			word += i + 1;
+			break;
+		}
+	return word_is(word, length, "dbgrpc") || word_is(word, length, "dbgrpc.exe");
+}
+
 /* "~", "~*k", "~1k", "~~[3d8]kb", "~1s" */
 static void parse_tilde(const char *word, size_t length, struct command *command)
 {
@@ -337,7 +359,7 @@ void parse_command(const char *text, size_t length, maybe_u64 prompt_thread,
 		command->address = first_hex_argument(&args);
 	} else if (word_length > 9 && strncasecmp(word, "!rpcexts.", 9) == 0) {
 		parse_rpcexts(word + 9, word_length - 9, &args, command);
-	} else if (word_is(word, word_length, "dbgrpc") || word_is(word, word_length, "dbgrpc.exe")) {
+	} else if (is_dbgrpc(word, word_length)) {
 		parse_dbgrpc(&args, command);
 	} else if (word[0] == '|') {
 		command->kind = COMMAND_PROCESS_LIST;

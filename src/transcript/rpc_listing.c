@@ -24,9 +24,6 @@
 
 #include "scanner.h"
 
-enum { RPC_CALL_ALLOCATED = 0, RPC_CALL_ACTIVE = 1, RPC_CALL_DISPATCHED = 2,
-       RPC_THREAD_DISPATCHED = 1, RPC_THREAD_IDLE = 3, RPC_ENDPOINT_ACTIVE = 1 };
-
 /* ---- tables ---------------------------------------------------------- */
 
 static bool read_table_header(struct scanner *scanner, const char *text, size_t length)

@@ -191,8 +191,18 @@ void scanner_new_capture(struct scanner *scanner, const char *why)
 	scanner->snapshot->last_line = line > 1 ? line - 1 : line;
 	scanner->snapshot = open_capture(scanner, line);
 	snapshot_note(scanner->snapshot, start, "a new capture starts here: %s", why);
+	/* Split inside a command's output: the prompt seen is this capture's. */
+	scanner->snapshot->system.debugger = prompt_family_debugger(scanner->family);
+	scanner->snapshot->system.kernel_mode =
+		scanner->family == PROMPT_KERNEL || scanner->family == PROMPT_LOCAL_KERNEL;
 	scanner->process = NULL;
 	scanner->saw_build_line = false;
+	/* Nothing that points into the old capture, or names its objects,
+	 * may reach the new one. */
+	scanner->readstack_call = NULL;
+	scanner->lpc_server_connection_port = NULL;
+	scanner->lpc_searched_thread = UNKNOWN_U64;
+	scanner->lpp_process = UNKNOWN_U64;
 	if (process_address.known) {
 		scanner->here = start;
 		scanner->process = scanner_process(scanner, process_address, UNKNOWN_U64);
@@ -208,9 +218,11 @@ static void start_command(struct scanner *scanner, enum prompt_family family,
 {
 	scanner_close_block(scanner);
 	scanner->process = NULL;
-	if (scanner->family != PROMPT_NONE && family != scanner->family)
-		scanner_new_capture(scanner, "the prompt shows another debugger");
+	/* The family changes first: the new capture takes its debugger. */
+	enum prompt_family previous = scanner->family;
 	scanner->family = family;
+	if (previous != PROMPT_NONE && family != previous)
+		scanner_new_capture(scanner, "the prompt shows another debugger");
 	struct system_info *system = &scanner->snapshot->system;
 	if (!system->debugger)
 		system->debugger = prompt_family_debugger(family);
@@ -376,6 +388,24 @@ static void read_line(struct scanner *scanner, const char *text, size_t length)
 		scanner_recognised(scanner);
 }
 
+/* WinDbg's ".logopen /u" and PowerShell's ">" write UTF-16 with a
+ * byte-order mark; its NUL bytes would otherwise read as binary data. */
+static bool refuse_utf16(struct scanner *scanner, const struct line *line)
+{
+	if (line->number != 1 || line->length < 2)
+		return false;
+	unsigned char first = (unsigned char)line->text[0], second = (unsigned char)line->text[1];
+	if (!((first == 0xff && second == 0xfe) || (first == 0xfe && second == 0xff)))
+		return false;
+	static const char why[] = "UTF-16 text (it starts with a byte-order mark); save the "
+				  "transcript as UTF-8 and read it again";
+	if (scanner->merging)
+		snapshot_warn(scanner->snapshot, scanner->here, "%s", why);
+	else
+		snapshot_fail(scanner->snapshot, error_at_line(ERROR_UNSUPPORTED, scanner->path, 1, "%s", why));
+	return true;
+}
+
 static void read_lines(struct scanner *scanner, struct line_reader *reader)
 {
 	struct error *error = NULL;
@@ -384,6 +414,8 @@ static void read_lines(struct scanner *scanner, struct line_reader *reader)
 		scanner->line = line;
 		scanner->here.kind = ORIGIN_LINE;
 		scanner->here.at = line->number;
+		if (refuse_utf16(scanner, line))
+			break;
 		if (line->has_nul) {
 			if (++scanner->binary_lines == 1)
 				snapshot_warn(scanner->snapshot, scanner->here,
@@ -406,7 +438,13 @@ static void read_lines(struct scanner *scanner, struct line_reader *reader)
 				      "invalid UTF-8; such bytes are shown as U+FFFD");
 		}
 		size_t length = line->length;
-		const char *text = text_trim_start(line->text, &length);
+		const char *text = line->text;
+		/* Notepad's UTF-8 byte-order mark would hide the first prompt. */
+		if (line->number == 1 && length >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+			text += 3;
+			length -= 3;
+		}
+		text = text_trim_start(text, &length);
 		if (!length)
 			continue;
 		read_line(scanner, text, length);

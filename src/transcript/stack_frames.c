@@ -8,6 +8,8 @@
  *   fffff880`… fffff800`… : 00000000`… … : nt!Func+0x7a          (kv)
  *   00 fffff880`… fffff800`… nt!Func+0x7a                        (kn)
  *   00 ntdll!NtAlpcSendWaitReceivePort                           (kc, kcn)
+ *   ntdll!NtAlpcSendWaitReceivePort                              (kc, older builds)
+ *   01 (Inline Function) --------`-------- nt!KiSwapThread+0x500  (inlined frame)
  *
  * Only the symbol is kept, without its offset: "module!function", or the
  * module alone for "rtclnt+0x2850".  A frame with no symbol ("0x0") is
@@ -42,6 +44,28 @@ static bool symbol_of(const char *token, size_t length, size_t *symbol_length)
 	return true;
 }
 
+/* "(Inline Function) --------`--------" stands where an inlined frame's
+ * Child-SP and RetAddr would (x64 `k` of current WinDbg builds). */
+static unsigned inline_placeholder(const char *token, size_t length, struct cursor *cursor)
+{
+	if (length == 7 && memcmp(token, "(Inline", 7) == 0 && cursor_take_word(cursor, "Function)"))
+		return 1;
+	for (size_t i = 0; i < length; i++)
+		if (token[i] != '-' && token[i] != '`')
+			return 0;
+	return length >= 8;
+}
+
+/* `kc` (and ~Nkc, ~*kc) prints call sites alone; older builds do not
+ * number them, so a lone "module!function" line is a frame there. */
+static bool prints_call_sites_only(const struct command *command)
+{
+	if (command->kind != COMMAND_STACK)
+		return false;
+	const char *k = strpbrk(command->name, "kK");
+	return k && strchr(k + 1, 'c');
+}
+
 bool read_stack_frame(struct scanner *scanner, const char *text, size_t length)
 {
 	if (!scanner->frames_thread)
@@ -71,6 +95,11 @@ bool read_stack_frame(struct scanner *scanner, const char *text, size_t length)
 			addresses++;
 			continue;
 		}
+		unsigned placeholder = inline_placeholder(token, token_length, &cursor);
+		if (placeholder) {
+			addresses += placeholder;
+			continue;
+		}
 		size_t symbol_length;
 		if (!symbol_of(token, token_length, &symbol_length)) {
 			/* "0x0": a frame without a symbol; anything else is not a frame. */
@@ -78,7 +107,8 @@ bool read_stack_frame(struct scanner *scanner, const char *text, size_t length)
 		}
 		/* A frame needs addresses in front of it, or a frame number under
 		 * a k command (kc prints no addresses). */
-		if (!addresses && !(numbered && scanner->command.kind == COMMAND_STACK))
+		if (!addresses && !(numbered && scanner->command.kind == COMMAND_STACK) &&
+		    !(prints_call_sites_only(&scanner->command) && cursor_at_end(&cursor)))
 			return false;
 		if (scanner->frame_count < STACK_FRAMES_HELD)
 			scanner->frames[scanner->frame_count++] =

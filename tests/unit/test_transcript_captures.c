@@ -178,7 +178,7 @@ static void second_banner_starts_a_capture(void)
 	 * message's server thread in the second dump says nothing about the
 	 * first dump's wait. */
 	CU_ASSERT_EQUAL(first->threads.count, 1);
-	CU_ASSERT_FALSE(thread_at_address(first, 0xfffffa8004d3e060)->pid.known == false);
+	CU_ASSERT_KNOWN_EQUAL(thread_at_address(first, 0xfffffa8004d3e060)->pid, 0xa3c);
 	CU_ASSERT_PTR_NULL(snapshot_find_thread(first, 0xfffffa8004f7a4c0));
 	CU_ASSERT_FALSE(message_at_address(first, 0xfffff8a0023c7d10)->server_thread.known);
 	CU_ASSERT_FALSE(thread_at_address(second, 0xfffffa8004d3e060)->pid.known);
@@ -313,6 +313,33 @@ static void process_address_with_another_image(void)
 	CU_ASSERT_KNOWN_EQUAL(p->pid, 0x1e8);
 	CU_ASSERT_EQUAL(p->origin.at[0].at, 10);
 	CU_ASSERT_EQUAL(other->ports.count, 0);
+}
+
+/* A 16-digit THREAD in the thread list of an 8-digit port: another
+ * machine pasted in.  The list of the first capture's port does not take
+ * the other machine's thread (this once wrote through a closed list). */
+static void address_width_change_inside_a_port_listing(void)
+{
+	size_t count = scan_all(
+		"kd> !alpc /p 86e11070\n"                                                          /* 1 */
+		"Port  86e11070\n"
+		"  Type                      : ALPC_CONNECTION_PORT\n"
+		"  2 thread(s) are waiting on the port:\n"
+		"    THREAD 86f7a4c0  Cid 02f0.0c1c  Teb: 7ffd6000 Win32Thread: 00000000 WAIT\n"      /* 5 */
+		"    THREAD ffff8d0c1f602080  Cid 04a8.0d1c  Teb: 0000009e3b6c5000 Win32Thread: 0000000000000000 WAIT\n"
+		"  Main queue is empty.\n");                                                        /* 7 */
+	CU_ASSERT_EQUAL_FATAL(count, 2);
+	struct snapshot *first = capture(0), *second = capture(1);
+	struct port *p = port_at_address(first, 0x86e11070);
+	CU_ASSERT_EQUAL_FATAL(p->waiting_threads.count, 1);
+	CU_ASSERT_EQUAL(p->waiting_threads.items[0], 0x86f7a4c0);
+	CU_ASSERT_PTR_NULL(snapshot_find_thread(first, 0xffff8d0c1f602080));
+	CU_ASSERT_STRING_EQUAL_OR_NULL(first->system.arch, "x86");
+	CU_ASSERT_EQUAL(first->last_line, 5);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(second->system.arch, "x64");
+	CU_ASSERT_EQUAL(second->first_line, 6);
+	CU_ASSERT_KNOWN_EQUAL(thread_at_address(second, 0xffff8d0c1f602080)->tid, 0xd1c);
+	CU_ASSERT_EQUAL(second->ports.count, 0);
 }
 
 /* ---- --same-machine: two files into one snapshot ------------------------ */
@@ -646,6 +673,33 @@ static void invalid_utf8_is_repaired(void)
 	CU_ASSERT_STRING_EQUAL_OR_NULL(port_at_address(s, 0xe1a05650)->name, "Caf\xef\xbf\xbdPort");
 }
 
+/* Notepad's UTF-8 byte-order mark before the first prompt. */
+static void utf8_byte_order_mark(void)
+{
+	struct snapshot *s = scan(
+		"\xef\xbb\xbf" "kd> !process 86c1e020 0\n"
+		"PROCESS 86c1e020  SessionId: 0  Cid: 0b58    Peb: 7ffd9000  ParentCid: 0264\n");
+	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.debugger, "kd");
+	CU_ASSERT_KNOWN_EQUAL(process_at_address(s, 0x86c1e020)->pid, 0xb58);
+	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
+}
+
+/* ".logopen /u" and PowerShell write UTF-16: refused with the reason,
+ * not read as binary data. */
+static void utf16_is_refused_with_its_reason(void)
+{
+	static const char text[] = "\xff\xfek\0d\0>\0 \0!\0v\0m\0\r\0\n\0P\0R\0\n\0";
+	size_t count = scan_all_with(text, sizeof text - 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(count, 1);
+	struct snapshot *s = capture(0);
+	CU_ASSERT_EQUAL(s->status, STATUS_ERROR);
+	CU_ASSERT_EQUAL(diagnostics_reading(s, DIAGNOSTIC_ERROR,
+					    "t.txt:1: UTF-16 text (it starts with a byte-order mark); "
+					    "save the transcript as UTF-8 and read it again"),
+			1);
+	CU_ASSERT_EQUAL(s->diagnostics.count, 1);
+}
+
 static void file_that_does_not_exist(void)
 {
 	char missing[4096];
@@ -708,6 +762,7 @@ int main(void)
 		{ "prompt family change starts a capture", prompt_family_change_starts_a_capture },
 		{ "process address with another Cid", process_address_with_another_cid },
 		{ "process address with another image", process_address_with_another_image },
+		{ "address width change inside a port listing", address_width_change_inside_a_port_listing },
 		{ "read_into merges two files", read_into_merges_two_files },
 		{ "read_into a missing file warns", read_into_a_missing_file_warns },
 		{ NULL, NULL },
@@ -725,6 +780,8 @@ int main(void)
 		{ "too many binary lines stop reading", too_many_binary_lines_stop_reading },
 		{ "line longer than 64 KiB", line_longer_than_64k },
 		{ "invalid UTF-8 is repaired", invalid_utf8_is_repaired },
+		{ "UTF-8 byte-order mark", utf8_byte_order_mark },
+		{ "UTF-16 is refused with its reason", utf16_is_refused_with_its_reason },
 		{ "file that does not exist", file_that_does_not_exist },
 		{ "input ends inside wrapped lines", input_ends_inside_wrapped_lines },
 		{ NULL, NULL },

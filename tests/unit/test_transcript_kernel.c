@@ -544,6 +544,40 @@ static void numbered_stacks_kn_and_kc(void)
 	CU_ASSERT_EQUAL(s->threads.count, 2);
 }
 
+/* Current builds print inlined frames with placeholders for the
+ * addresses; `kc` of older builds prints call sites without numbers. */
+static void inline_frames_and_unnumbered_kc(void)
+{
+	struct snapshot *s = scan(
+		"0: kd:x86> !thread ffffc38e1a4f2080\n"
+		"THREAD ffffc38e1a4f2080  Cid 1c2c.2e08  Teb: 000000a3c1d6e000 Win32Thread: 0000000000000000 WAIT: (WrAlpcReceive) UserMode Non-Alertable\n"
+		" # Child-SP          RetAddr               Call Site\n"
+		"00 ffffa08c`2d1c7560 fffff804`1a2c6b20     nt!KiSwapContext+0x76\n"
+		"01 (Inline Function) --------`--------     nt!KiSwapThread+0x500\n"
+		"02 ffffa08c`2d1c76a0 fffff804`1a2c85e1     nt!KiCommitThreadWait+0x14f\n");
+	struct thread *t = thread_at_address(s, 0xffffc38e1a4f2080);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.debugger, "kd");
+	CU_ASSERT_TRUE(s->system.kernel_mode);
+	CU_ASSERT_EQUAL_FATAL(t->frame_count, 3);
+	CU_ASSERT_STRING_EQUAL(frame(t, 0), "nt!KiSwapContext");
+	CU_ASSERT_STRING_EQUAL(frame(t, 1), "nt!KiSwapThread");
+	CU_ASSERT_STRING_EQUAL(frame(t, 2), "nt!KiCommitThreadWait");
+
+	s = scan(
+		"0:004> kc\n"
+		"ntdll!KiFastSystemCallRet\n"
+		"ntdll!NtRequestWaitReplyPort\n"
+		"RPCRT4!LRPC_CCALL::SendReceive\n"
+		"WARNING: Stack unwind information not available. Following frames may be wrong.\n"
+		"0:004> k\n"
+		"ledger!Journal::Flush\n");
+	t = u64_map_get(&s->thread_by_debugger_index, 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL_FATAL(t->frame_count, 3);
+	CU_ASSERT_STRING_EQUAL(frame(t, 0), "ntdll!KiFastSystemCallRet");
+	CU_ASSERT_STRING_EQUAL(frame(t, 2), "RPCRT4!LRPC_CCALL::SendReceive");
+}
+
 /* ---- copies that blogs and books made ---------------------------------- */
 
 /* WordPress turns "0x" into "0×" (U+00D7): in offsets, in "0x0" frames
@@ -813,6 +847,7 @@ int main(void)
 		{ "x86 stack with k and kb", x86_stack_with_k_and_kb },
 		{ "x64 stack with kv", x64_stack_with_kv },
 		{ "numbered stacks kn and kc", numbered_stacks_kn_and_kc },
+		{ "inline frames and unnumbered kc", inline_frames_and_unnumbered_kc },
 		{ NULL, NULL },
 	};
 	static const struct test_case copies[] = {

@@ -6,6 +6,8 @@
  * §3.8–3.9; the RPC status codes of the corpus INDEX.md) — and what the
  * correlator makes of them.  Inputs are invented in those formats. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "transcript_helpers.h"
@@ -321,6 +323,88 @@ static void client_call_table(void)
 	CU_ASSERT_EQUAL(s->processes.count, 1);
 }
 
+/* The four tables in the three shapes the MS docs pages give them: as
+ * printed, with the header turned into a "## " heading, and indented by
+ * four spaces.  Every shape reads the same. */
+static const char *const four_tables[] = {
+	"0:002> !rpcexts.getendpointinfo",
+	"Searching for endpoint info ...",
+	"#PID  CELL ID   ST PROTSEQ        ENDPOINT",
+	"-------------------------------------------------------------",
+	"0210 0000.0001 01            TCP 4710",
+	"0:002> !rpcexts.getthreadinfo 210",
+	"Searching for thread info ...",
+	"#PID  CELL ID   ST TID      LASTTIME",
+	"-----------------------------------",
+	"0210 0000.0002 01 000004c8 0004caa5",
+	"0:002> !rpcexts.getcallinfo",
+	"Searching for call info ...",
+	"#PID  CELL ID   ST PNO IFSTART  TIDNUMBER CALLFLAG CALLID   LASTTIME CONN/CLN",
+	"----------------------------------------------------------------------------",
+	"0210 0000.0004 02 003 5a7b91f9 0000.0002 00000001 00000007 0004caa5 0000.0003",
+	"0:002> !rpcexts.getclientcallinfo",
+	"Searching for call info ...",
+	"#PID  CELL ID   PNO  IFSTART  TIDNUMBER CALLID   LASTTIME PS CLTNUMBER ENDPOINT",
+	"------------------------------------------------------------------------------",
+	"0388 0000.0001 0003 5a7b91f9 0000.0000 00000007 0004ca9b 07 0000.0002 4710",
+};
+
+enum table_shape { SHAPE_PRINTED, SHAPE_HEADING, SHAPE_INDENTED };
+
+static char *tables_in_shape(enum table_shape shape)
+{
+	size_t size = 1;
+	for (size_t i = 0; i < sizeof four_tables / sizeof *four_tables; i++)
+		size += strlen(four_tables[i]) + 8;
+	char *text = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	char *at = text;
+	for (size_t i = 0; i < sizeof four_tables / sizeof *four_tables; i++) {
+		const char *line = four_tables[i];
+		const char *indent = shape == SHAPE_INDENTED ? "    " : "";
+		if (line[0] == '#')
+			at += sprintf(at, "%s%s%s\n", indent, shape == SHAPE_HEADING ? "## " : "   ", line + 1);
+		else
+			at += sprintf(at, "%s%s\n", indent, line);
+	}
+	return text;
+}
+
+static void every_table_in_every_shape(void)
+{
+	for (enum table_shape shape = SHAPE_PRINTED; shape <= SHAPE_INDENTED; shape++) {
+		char *text = tables_in_shape(shape);
+		struct snapshot *s = scan(text);
+		free(text);
+		CU_ASSERT_EQUAL_FATAL(s->rpc_endpoints.count, 1);
+		CU_ASSERT_STRING_EQUAL_OR_NULL(endpoint_at(s, 0)->name, "4710");
+		CU_ASSERT_STRING_EQUAL_OR_NULL(endpoint_at(s, 0)->protocol, "TCP");
+		CU_ASSERT_EQUAL(endpoint_at(s, 0)->origin.at, 5);
+		CU_ASSERT_EQUAL_FATAL(s->rpc_threads.count, 1);
+		CU_ASSERT_KNOWN_EQUAL(rpc_thread_at(s, 0)->tid, 0x4c8);
+		CU_ASSERT_EQUAL(rpc_thread_at(s, 0)->origin.at, 10);
+		CU_ASSERT_EQUAL_FATAL(s->rpc_server_calls.count, 1);
+		const struct rpc_server_call *call = server_call_at(s, 0);
+		CU_ASSERT_KNOWN_EQUAL(call->thread_cell, 0x2);
+		CU_ASSERT_KNOWN_EQUAL(call->connection_cell, 0x3);
+		CU_ASSERT_KNOWN_EQUAL(call->call_id, 7);
+		CU_ASSERT_EQUAL(call->origin.at, 15);
+		CU_ASSERT_EQUAL_FATAL(s->rpc_client_calls.count, 1);
+		const struct rpc_client_call *client = client_call_at(s, 0);
+		CU_ASSERT_KNOWN_EQUAL(client->client_cell, 0x2);
+		CU_ASSERT_STRING_EQUAL_OR_NULL(client->endpoint, "4710");
+		CU_ASSERT_EQUAL(client->origin.at, 20);
+		CU_ASSERT_EQUAL(s->diagnostics.count, 0);
+		struct analysis *a = analyze(s);
+		CU_ASSERT_EQUAL_FATAL(a->waits.count, 1);
+		const struct wait *w = a->waits.items[0];
+		CU_ASSERT_PTR_EQUAL(w->client_process, process_with_pid(s, 0x388));
+		CU_ASSERT_PTR_EQUAL(w->server_thread, thread_with_cid(s, 0x210, 0x4c8));
+		CU_ASSERT_FALSE(w->weak);
+		analysis_free(a);
+	}
+}
+
 /* ---- getdbgcell ------------------------------------------------------- */
 
 static void call_cell_names_its_caller(void)
@@ -594,6 +678,15 @@ static void dbgrpc_at_a_prompt_with_blanks(void)
 	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.debugger, "dbgrpc");
 	CU_ASSERT_EQUAL(s->rpc_threads.count, 1);
 	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
+	/* The program run by its path. */
+	s = scan(
+		"D:\\>C:\\Debuggers\\DbgRpc.exe -t -P 210\n"
+		"Searching for thread info ...\n"
+		"PID  CELL ID   ST TID      LASTTIME\n"
+		"-----------------------------------\n"
+		"0210 0000.0002 01 000004c8 0004caa5\n");
+	CU_ASSERT_EQUAL(s->rpc_threads.count, 1);
+	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
 }
 
 /* -s asks a remote server: its cells are another machine's and make their
@@ -679,6 +772,7 @@ int main(void)
 		{ "call table waits", call_table_waits },
 		{ "call table with THRDCELL and connection cell", call_table_with_thrdcell_and_connection_cell },
 		{ "client call table", client_call_table },
+		{ "every table in every shape", every_table_in_every_shape },
 		{ NULL, NULL },
 	};
 	static const struct test_case cells[] = {
