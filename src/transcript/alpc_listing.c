@@ -494,17 +494,34 @@ static struct port *alpc_port(struct scanner *scanner, uint64_t address, enum po
 	return port;
 }
 
+/* The shape both connection lines share: "A n -> B m" (B may carry a
+ * ('name')); the cursor is left at the process that follows. */
+struct arrow_line {
+	uint64_t left, left_queued, right, right_queued;
+	const char *right_name;
+	size_t right_name_length;
+};
+
+static bool read_arrow_line(struct scanner *scanner, struct cursor *cursor, struct arrow_line *line)
+{
+	const char *left_name;
+	size_t left_name_length;
+	return read_connection_end(scanner, cursor, &line->left, &left_name, &left_name_length,
+				   &line->left_queued) &&
+	       cursor_take(cursor, "->") &&
+	       read_connection_end(scanner, cursor, &line->right, &line->right_name,
+				   &line->right_name_length, &line->right_queued);
+}
+
 /* "S n -> C m P('image')" under a created connection port. */
 static bool read_created_connection(struct scanner *scanner, const char *text, size_t length)
 {
 	struct cursor cursor = cursor_of(text, length);
-	uint64_t server, client, server_queued, client_queued;
-	const char *name;
-	size_t name_length;
-	if (!read_connection_end(scanner, &cursor, &server, &name, &name_length, &server_queued) ||
-	    !cursor_take(&cursor, "->") ||
-	    !read_connection_end(scanner, &cursor, &client, &name, &name_length, &client_queued))
+	struct arrow_line line;
+	if (!read_arrow_line(scanner, &cursor, &line))
 		return false;
+	uint64_t server = line.left, client = line.right;
+	uint64_t server_queued = line.left_queued, client_queued = line.right_queued;
 	struct port_connection *connection = snapshot_add_connection(scanner->snapshot, scanner->here);
 	connection->connection_port = scanner->connections_port;
 	connection->server_port = known_u64(server);
@@ -533,13 +550,13 @@ static bool read_created_connection(struct scanner *scanner, const char *text, s
 static bool read_connected_to(struct scanner *scanner, const char *text, size_t length)
 {
 	struct cursor cursor = cursor_of(text, length);
-	uint64_t client, target, client_queued, target_queued;
-	const char *name;
-	size_t name_length;
-	if (!read_connection_end(scanner, &cursor, &client, &name, &name_length, &client_queued) ||
-	    !cursor_take(&cursor, "->") ||
-	    !read_connection_end(scanner, &cursor, &target, &name, &name_length, &target_queued))
+	struct arrow_line line;
+	if (!read_arrow_line(scanner, &cursor, &line))
 		return false;
+	uint64_t client = line.left, target = line.right;
+	uint64_t client_queued = line.left_queued, target_queued = line.right_queued;
+	const char *name = line.right_name;
+	size_t name_length = line.right_name_length;
 	/* WinDbg prints the target's connection-port name; whether the
 	 * address is that port or the server communication port is not
 	 * documented (formats §3.6), so it is kept as the port it names. */
