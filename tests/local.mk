@@ -15,6 +15,7 @@ AM_TESTS_ENVIRONMENT = \
 include tests/unit/local.mk
 include tests/fuzz/local.mk
 include tests/e2e/local.mk
+include tests/forge/local.mk
 
 EXTRA_DIST += tests/data tests/lsan.supp
 EXTRA_DIST += tests/browser/check-report

@@ -18,6 +18,7 @@ enum error_code {
 	ERROR_UNSUPPORTED, /* recognised, but not something we can read */
 	ERROR_USAGE,       /* the command line asks for something impossible */
 	ERROR_NO_MEMORY,
+	ERROR_ABSENT,      /* a page or structure the input does not hold (not an error in the input) */
 };
 
 struct error {

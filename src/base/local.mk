@@ -1,6 +1,7 @@
 libalpcgraph_a_SOURCES += \
 	src/base/base.h \
 	src/base/error.c src/base/error.h \
+	src/base/maybe.h \
 	src/base/arena.c src/base/arena.h \
 	src/base/ptr_vec.c src/base/ptr_vec.h \
 	src/base/u64_vec.c src/base/u64_vec.h \

@@ -1,15 +1,17 @@
-/* source — what an input is, judged by its content, never by its name.
+/* source — what an input is, judged by its content, never by its name, and
+ * for memory dumps where their physical pages are (dump.h).
  *
  * One table of formats, each with a probe over the file's first bytes
- * (STYLE.md §1); the first probe that says "mine" names the reader.  Only
- * debugger text is read so far; anything else is refused with the reason
- * and the offset that gave it away. */
+ * (STYLE.md §1); the first probe that says "mine" names the reader.
+ * Anything else is refused with the reason and the offset that gave it
+ * away. */
 #ifndef ALPCGRAPH_SOURCE_H
 #define ALPCGRAPH_SOURCE_H
 
 #include <stddef.h>
 
 #include "../base/base.h"
+#include "dump.h"
 
 enum input_format {
 	INPUT_UNKNOWN = 0,

@@ -1,0 +1,105 @@
+/* The dump forge: writes synthetic memory dumps in every format alpcgraph
+ * reads, from a scenario, for tests and benchmarks.  Dumps are made at test
+ * time and never committed.
+ *
+ * A scenario is physical memory (which pages exist, and what they hold)
+ * plus page tables that map chosen virtual addresses; the forge lays it out
+ * as a Windows crash dump (x64 full, bitmap SDMP/FDMP, RDMP; x86 PAE and
+ * non-PAE full), a QEMU-style ELF core with CPU notes, or a raw image.  It
+ * also writes damaged variants for robustness tests and multi-GiB sparse
+ * files for the benchmarks.  Layouts: ../shared/docs/dump-formats.md. */
+#ifndef ALPCGRAPH_FORGE_H
+#define ALPCGRAPH_FORGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../src/base/base.h"
+
+enum forge_arch { FORGE_X64, FORGE_X86_PAE, FORGE_X86 };
+
+enum forge_format {
+	FORGE_WINDOWS_FULL,      /* DumpType 1: runs */
+	FORGE_WINDOWS_BITMAP_KERNEL, /* DumpType 6, "SDMP" */
+	FORGE_WINDOWS_BITMAP_FULL,   /* DumpType 5, "FDMP" */
+	FORGE_WINDOWS_RDMP_KERNEL,   /* DumpType 8 */
+	FORGE_WINDOWS_RDMP_COMPLETE, /* DumpType 0xA */
+	FORGE_WINDOWS_TRIAGE,        /* DumpType 4: header only, to be refused */
+	FORGE_ELF_QEMU,              /* ELF64 ET_CORE, PT_LOADs, NT_PRSTATUS + "QEMU" notes */
+	FORGE_RAW,                   /* every page from 0 to max_pfn; holes are zeros */
+};
+
+struct forge;
+
+/* A scenario for arch with physical pages [0, max_pfn).  No page exists
+ * until forge_add_pages or the page-table calls create it. */
+struct forge *forge_new(enum forge_arch arch, uint64_t max_pfn);
+void forge_free(struct forge *forge);
+
+/* Makes pages [first_pfn, first_pfn + count) present, filled with the
+ * forge's deterministic pattern: every 8-byte word at physical address a
+ * holds forge_pattern(a), so any read can be checked byte for byte. */
+void forge_add_pages(struct forge *forge, uint64_t first_pfn, uint64_t count);
+uint64_t forge_pattern(uint64_t physical_address);
+/* Writes bytes at a physical address (the pages must be present). */
+void forge_write(struct forge *forge, uint64_t physical_address, const void *bytes, size_t length);
+
+/* Page tables: the top table is allocated on first use and is the DTB.
+ * forge_map maps [va, va + size) to [pa, pa + size) with the page size
+ * given (4 KiB, 2 MiB or 1 GiB on x64; 4 KiB, 2 MiB on PAE; 4 KiB, 4 MiB
+ * without PAE); table pages come from free PFNs the forge picks above
+ * table_base_pfn.  Target pages are made present. */
+void forge_set_table_area(struct forge *forge, uint64_t table_base_pfn);
+bool forge_map(struct forge *forge, uint64_t va, uint64_t pa, uint64_t size, uint64_t page_size);
+uint64_t forge_dtb(const struct forge *forge);
+/* Makes the last-level entry for va not present. */
+void forge_unmap(struct forge *forge, uint64_t va);
+/* Makes the table entry on the way to va, at the given level (1 = the top
+ * table's entry), point back at the top table: a page-table loop. */
+void forge_loop(struct forge *forge, uint64_t va, unsigned level);
+/* Leaves the page that holds va's level-n table out of the dump file. */
+void forge_drop_table(struct forge *forge, uint64_t va, unsigned level);
+
+/* Header facts written into Windows dumps and notes. */
+struct forge_header {
+	uint32_t build;            /* MinorVersion */
+	uint64_t ps_active_process_head;
+	uint64_t ps_loaded_module_list;
+	uint64_t kd_debugger_data_block;
+	uint64_t pfn_database;
+	uint32_t bugcheck_code;
+	uint64_t bugcheck_parameters[4];
+	uint64_t system_time;      /* FILETIME */
+	uint64_t system_uptime;
+	uint32_t processors;
+	/* pages present in physical memory but left out of the dump file (a
+	 * kernel dump leaves user pages out): [first, first + count) */
+	uint64_t excluded_first_pfn, excluded_count;
+};
+void forge_set_header(struct forge *forge, const struct forge_header *header);
+
+/* Writes the scenario.  The error names the path. */
+struct error *forge_write_dump(const struct forge *forge, enum forge_format format, const char *path);
+
+/* Damage for robustness tests, applied to a written file. */
+enum forge_damage {
+	FORGE_TRUNCATE,            /* cut the file at `at` bytes */
+	FORGE_BAD_SIGNATURE,       /* overwrite the signature */
+	FORGE_BITMAP_OVERCLAIMS,   /* bitmap/header claims more pages than the file holds */
+	FORGE_ABSURD_RUNS,         /* NumberOfRuns beyond the header's room */
+	FORGE_OVERLAPPING_RUNS,    /* two runs covering the same PFNs */
+};
+struct error *forge_damage(const char *path, enum forge_damage damage, uint64_t at);
+
+/* A sparse x64 bitmap dump of total_bytes physical memory with
+ * present_bytes present (spread in runs over the range), written without
+ * touching the absent part (for bench/).  The present memory is mapped with
+ * 4 KiB pages at virtual FORGE_SPARSE_VA_BASE + physical address; the page
+ * tables are in the dump and the DTB is in the header.  Present pages hold
+ * forge_pattern. */
+#define FORGE_SPARSE_VA_BASE 0xffffa00000000000ULL
+struct error *forge_write_sparse_bitmap(const char *path, uint64_t total_bytes,
+					uint64_t present_bytes);
+
+#endif
