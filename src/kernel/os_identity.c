@@ -1,0 +1,281 @@
+/* identify_os: the order in which an image's Windows is recognised. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel_internal.h"
+
+/* KUSER_SHARED_DATA's fixed address and the version fields in it (offsets
+ * from the public symbol files under ../shared/symbols: NtMajorVersion
+ * 0x26c and NtMinorVersion 0x270 in every build there, NtBuildNumber 0x260
+ * from 14393 on). */
+enum {
+	KUSER_NT_BUILD_NUMBER = 0x260,
+	KUSER_NT_MAJOR_VERSION = 0x26c,
+	KUSER_NT_MINOR_VERSION = 0x270,
+};
+#define KUSER_SHARED_DATA_X64 0xfffff78000000000ULL
+#define KUSER_SHARED_DATA_X86 0xffdf0000ULL
+
+/* _KDDEBUGGER_DATA64 (dump-formats.md §6): OwnerTag "KDBG" at +0x10,
+ * KernBase +0x18, PsLoadedModuleList +0x48, PsActiveProcessHead +0x50. */
+enum { KDBG_TAG = 0x10, KDBG_KERNBASE = 0x18, KDBG_MODULES = 0x48, KDBG_PROCESSES = 0x50 };
+
+/* _LDR_DATA_TABLE_ENTRY.DllBase: 0x30 on x64 in every symbol file here. */
+enum { LDR_DLL_BASE_X64 = 0x30 };
+
+enum { KERNEL_SCAN_PAGES = 8192 }; /* 32 MiB down from the IDT handler */
+
+void os_note(struct os_identity *os, const char *format, ...)
+{
+	if (os->note_count >= OS_NOTES_KEPT)
+		return;
+	va_list args;
+	va_start(args, format);
+	vsnprintf(os->notes[os->note_count++], OS_NOTE_SIZE, format, args);
+	va_end(args);
+}
+
+static bool choose_paging(const struct dump_facts *facts, struct os_identity *os)
+{
+	if (facts->arch == DUMP_ARCH_X64) {
+		os->paging = PAGING_X64;
+	} else if (facts->arch == DUMP_ARCH_X86 && facts->pae >= 0) {
+		os->paging = facts->pae ? PAGING_X86_PAE : PAGING_X86;
+	} else if (facts->arch == DUMP_ARCH_X86 && facts->cpu_count && facts->cpus[0].cr4.known) {
+		/* CR4.PAE is bit 5. */
+		os->paging = facts->cpus[0].cr4.value & 0x20 ? PAGING_X86_PAE : PAGING_X86;
+	} else {
+		os_note(os, "the paging mode is not known: the image names no architecture");
+		return false;
+	}
+	os->paging_known = true;
+	return true;
+}
+
+static uint64_t kuser_address(const struct os_identity *os)
+{
+	return os->paging == PAGING_X64 ? KUSER_SHARED_DATA_X64 : KUSER_SHARED_DATA_X86;
+}
+
+static uint64_t dtb_mask(const struct os_identity *os)
+{
+	return os->paging == PAGING_X86_PAE ? 0xffffffe0ULL : 0x000ffffffffff000ULL;
+}
+
+/* Does KUSER_SHARED_DATA translate through dtb?  (qemu elf2dmp fix_dtb) */
+static bool kuser_translates(struct physical_memory *memory, const struct os_identity *os,
+			     uint64_t dtb)
+{
+	struct address_space *space = address_space_new(memory, os->paging, dtb);
+	uint64_t physical;
+	struct error *error = virtual_translate(space, kuser_address(os), &physical);
+	address_space_free(space);
+	error_free(error);
+	return error == NULL;
+}
+
+static void find_dtb(struct physical_memory *memory, const struct dump_facts *facts,
+		     struct os_identity *os)
+{
+	if (facts->directory_table_base.known) {
+		os->dtb = known_u64(facts->directory_table_base.value & dtb_mask(os));
+		os->dtb_source = "the crash dump header";
+		return;
+	}
+	/* CPU 0's CR3 if KUSER_SHARED_DATA translates through it, else a CPU
+	 * that was in kernel mode (gs base with bit 63 set). */
+	for (unsigned i = 0; i < facts->cpu_count; i++)
+		if (facts->cpus[i].cr3.known &&
+		    kuser_translates(memory, os, facts->cpus[i].cr3.value & dtb_mask(os))) {
+			os->dtb = known_u64(facts->cpus[i].cr3.value & dtb_mask(os));
+			os->dtb_source = "a CPU's CR3 (KUSER_SHARED_DATA translates)";
+			return;
+		}
+	for (unsigned i = 0; i < facts->cpu_count; i++)
+		if (facts->cpus[i].cr3.known && facts->cpus[i].gs_base.known &&
+		    facts->cpus[i].gs_base.value >> 63) {
+			os->dtb = known_u64(facts->cpus[i].cr3.value & dtb_mask(os));
+			os->dtb_source = "the CR3 of a CPU in kernel mode";
+			return;
+		}
+	if (facts->cpu_count && facts->cpus[0].cr3.known) {
+		os->dtb = known_u64(facts->cpus[0].cr3.value & dtb_mask(os));
+		os->dtb_source = "CPU 0's CR3";
+		os_note(os, "KUSER_SHARED_DATA does not translate through any CPU's CR3: "
+			    "this may not be a Windows image");
+		return;
+	}
+	if (os->paging == PAGING_X64) {
+		const char *source = NULL;
+		uint64_t dtb = find_x64_dtb(memory, &source);
+		if (dtb) {
+			os->dtb = known_u64(dtb);
+			os->dtb_source = source;
+			return;
+		}
+	}
+	os_note(os, "no DTB: no crash dump header, no CPU state, no low stub or self-mapped PML4");
+}
+
+static bool read_u64(struct address_space *space, uint64_t va, uint64_t *value)
+{
+	struct error *error = virtual_read(space, va, value, sizeof *value);
+	error_free(error);
+	return error == NULL;
+}
+
+static void read_kdbg(struct address_space *space, const struct dump_facts *facts,
+		      struct os_identity *os)
+{
+	if (!facts->kd_debugger_data_block.known || !facts->kd_debugger_data_block.value)
+		return;
+	uint64_t block = facts->kd_debugger_data_block.value;
+	os->kdbg = known_u64(block);
+	unsigned char bytes[0x58];
+	struct error *error = virtual_read(space, block, bytes, sizeof bytes);
+	if (error) {
+		os_note(os, "KdDebuggerDataBlock at 0x%" PRIx64 " is not readable: %s", block,
+			error->message);
+		error_free(error);
+		return;
+	}
+	if (memcmp(bytes + KDBG_TAG, "KDBG", 4) != 0) {
+		os->kdbg_state = KDBG_ENCODED;
+		os_note(os, "KdDebuggerDataBlock is encoded (Windows 8+ x64); decoding it needs the "
+			    "build's KiWaitNever, KiWaitAlways and KdpDataBlockEncoded");
+		return;
+	}
+	os->kdbg_state = KDBG_PLAIN;
+	uint64_t base, modules, processes;
+	memcpy(&base, bytes + KDBG_KERNBASE, 8);
+	memcpy(&modules, bytes + KDBG_MODULES, 8);
+	memcpy(&processes, bytes + KDBG_PROCESSES, 8);
+	if (base && !os->kernel_base.known) {
+		os->kernel_base = known_u64(base);
+		os->kernel_base_source = "KDBG KernBase";
+	}
+	maybe_fill(&os->ps_loaded_module_list, known_u64(modules));
+	maybe_fill(&os->ps_active_process_head, known_u64(processes));
+}
+
+static bool is_image_base(struct address_space *space, uint64_t va)
+{
+	unsigned char start[2];
+	struct error *error = virtual_read(space, va, start, 2);
+	error_free(error);
+	return !error && start[0] == 'M' && start[1] == 'Z';
+}
+
+/* The first entry of PsLoadedModuleList is ntoskrnl. */
+static void kernel_from_module_list(struct address_space *space, struct os_identity *os)
+{
+	uint64_t first, base;
+	if (os->kernel_base.known || !os->ps_loaded_module_list.known || os->paging != PAGING_X64)
+		return;
+	if (read_u64(space, os->ps_loaded_module_list.value, &first) &&
+	    read_u64(space, first + LDR_DLL_BASE_X64, &base) && is_image_base(space, base)) {
+		os->kernel_base = known_u64(base);
+		os->kernel_base_source = "the first entry of PsLoadedModuleList";
+	}
+}
+
+/* qemu elf2dmp: the IDT's first handler lies in ntoskrnl; step down a page
+ * at a time to the "MZ" of its image. */
+static void kernel_from_idt(struct address_space *space, const struct dump_facts *facts,
+			    struct os_identity *os)
+{
+	if (os->kernel_base.known || os->paging != PAGING_X64 || !facts->cpu_count ||
+	    !facts->cpus[0].idt_base.known)
+		return;
+	unsigned char gate[16];
+	struct error *error = virtual_read(space, facts->cpus[0].idt_base.value, gate, sizeof gate);
+	if (error) {
+		error_free(error);
+		return;
+	}
+	/* x64 interrupt gate: offset bits 0-15 at +0, 16-31 at +6, 32-63 at +8. */
+	uint64_t handler = (uint64_t)(gate[0] | gate[1] << 8) | (uint64_t)(gate[6] | gate[7] << 8) << 16;
+	uint32_t high;
+	memcpy(&high, gate + 8, 4);
+	handler |= (uint64_t)high << 32;
+	for (uint64_t page = handler & ~0xfffULL, n = 0; n < KERNEL_SCAN_PAGES; n++, page -= 0x1000)
+		if (is_image_base(space, page)) {
+			os->kernel_base = known_u64(page);
+			os->kernel_base_source = "a scan down from the IDT's first handler";
+			return;
+		}
+}
+
+static void read_kuser(struct address_space *space, struct os_identity *os)
+{
+	uint32_t major, minor, build;
+	uint64_t kuser = kuser_address(os);
+	struct error *error = virtual_read(space, kuser + KUSER_NT_MAJOR_VERSION, &major, 4);
+	if (!error)
+		error = virtual_read(space, kuser + KUSER_NT_MINOR_VERSION, &minor, 4);
+	if (error) {
+		os_note(os, "KUSER_SHARED_DATA is not readable: %s", error->message);
+		error_free(error);
+		return;
+	}
+	os->nt_major = known_u64(major);
+	os->nt_minor = known_u64(minor);
+	/* NtBuildNumber exists from Windows 10 (major 10) on; its low 16 bits
+	 * are the build, the top nibble says free/checked. */
+	if (major >= 10 && !os->build.known) {
+		error = virtual_read(space, kuser + KUSER_NT_BUILD_NUMBER, &build, 4);
+		if (!error) {
+			os->build = known_u64(build & 0xffff);
+			os->build_source = "KUSER_SHARED_DATA.NtBuildNumber";
+		}
+		error_free(error);
+	}
+}
+
+static void read_pdb(struct address_space *space, struct os_identity *os)
+{
+	if (!os->kernel_base.known) {
+		os_note(os, "the kernel image was not found, so neither was its PDB GUID");
+		return;
+	}
+	uint64_t age;
+	struct error *error = pe_debug_record(space, os->kernel_base.value, os->pdb_name,
+					      sizeof os->pdb_name, os->pdb_guid, &age);
+	if (error) {
+		os_note(os, "no CodeView record in the kernel image: %s", error->message);
+		error_free(error);
+		os->pdb_name[0] = os->pdb_guid[0] = '\0';
+		return;
+	}
+	os->pdb_age = known_u64(age);
+}
+
+void identify_os(struct physical_memory *memory, struct os_identity *os)
+{
+	memset(os, 0, sizeof *os);
+	const struct dump_facts *facts = physical_memory_facts(memory);
+	if (facts->minor_version.known && facts->minor_version.value) {
+		os->build = known_u64(facts->minor_version.value);
+		os->build_source = "the crash dump header (MinorVersion)";
+	}
+	if (facts->ps_active_process_head.known || facts->ps_loaded_module_list.known)
+		os->list_heads_source = "the crash dump header";
+	os->ps_active_process_head = facts->ps_active_process_head;
+	os->ps_loaded_module_list = facts->ps_loaded_module_list;
+	if (!choose_paging(facts, os))
+		return;
+	find_dtb(memory, facts, os);
+	if (!os->dtb.known)
+		return;
+	struct address_space *space = address_space_new(memory, os->paging, os->dtb.value);
+	read_kdbg(space, facts, os);
+	if (!os->list_heads_source && os->kdbg_state == KDBG_PLAIN)
+		os->list_heads_source = "KDBG";
+	kernel_from_module_list(space, os);
+	kernel_from_idt(space, facts, os);
+	read_pdb(space, os);
+	read_kuser(space, os);
+	address_space_free(space);
+}
