@@ -1,9 +1,12 @@
 # Benchmarks print figures; they are not tests.  `make bench` builds and runs
 # them against the tool of this build (use an optimised, unsanitised build).
-EXTRA_PROGRAMS = bench/bench_transcript
+EXTRA_PROGRAMS = bench/bench_transcript bench/bench_dump
 bench_bench_transcript_SOURCES = bench/bench_transcript.c
 bench_bench_transcript_LDADD = $(ALPCGRAPH_LIBS)
-CLEANFILES += bench/bench_transcript
-bench: bench/bench_transcript$(EXEEXT) alpcgraph$(EXEEXT)
+CLEANFILES += bench/bench_transcript bench/bench_dump
+bench_bench_dump_SOURCES = bench/bench_dump.c
+bench_bench_dump_LDADD = $(ALPCGRAPH_LIBS)
+bench: bench/bench_transcript$(EXEEXT) bench/bench_dump$(EXEEXT) alpcgraph$(EXEEXT) tests/forge/forge$(EXEEXT)
 	ALPCGRAPH_TEMPLATES='$(abs_top_srcdir)/templates' bench/bench_transcript ./alpcgraph$(EXEEXT) $(BENCH_THREADS)
+	bench/bench_dump tests/forge/forge$(EXEEXT) $(BENCH_DUMP_SIZES)
 .PHONY: bench

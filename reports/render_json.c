@@ -5,6 +5,7 @@
  * but many JSON readers do not, and an address is not a quantity); RPC
  * cells are "0000.0004" strings as rpcexts prints them.  Unknown is null. */
 #include <inttypes.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "render_json_internal.h"
@@ -168,6 +169,26 @@ static void write_diagnostics(struct json_writer *w, const char *key,
 	json_write_end_array(w);
 }
 
+/* A FILETIME (100 ns since 1601-01-01) as ISO 8601 UTC; 11644473600 s
+ * separate 1601 from 1970. */
+static void write_filetime(struct json_writer *w, const char *key, maybe_u64 filetime)
+{
+	json_write_key(w, key);
+	const uint64_t unix_epoch = 116444736000000000ULL;
+	if (!filetime.known || filetime.value < unix_epoch) {
+		json_write_null(w);
+		return;
+	}
+	time_t seconds = (time_t)((filetime.value - unix_epoch) / 10000000);
+	struct tm utc;
+	char text[32];
+	if (!gmtime_r(&seconds, &utc) || !strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc)) {
+		json_write_null(w);
+		return;
+	}
+	json_write_string(w, text);
+}
+
 static void write_system(struct json_writer *w, const struct system_info *system)
 {
 	json_write_key(w, "system");
@@ -179,6 +200,37 @@ static void write_system(struct json_writer *w, const struct system_info *system
 	key_string(w, "machine", system->machine);
 	key_bool(w, "kernel_mode", system->kernel_mode);
 	key_uint(w, "rpc_time_ms", system->rpc_time_ms);
+	key_string(w, "paging", system->paging);
+	key_string(w, "build_source", system->build_source);
+	key_string(w, "pdb_name", system->pdb_name);
+	key_string(w, "pdb_guid", system->pdb_guid);
+	key_uint(w, "pdb_age", system->pdb_age);
+	key_uint(w, "processors", system->processors);
+	key_uint(w, "present_pages", system->present_pages);
+	key_uint(w, "page_ranges", system->page_ranges);
+	key_address(w, "dtb", system->dtb);
+	key_string(w, "dtb_source", system->dtb_source);
+	key_address(w, "kernel_base", system->kernel_base);
+	key_string(w, "kernel_base_source", system->kernel_base_source);
+	key_address(w, "ps_active_process_head", system->ps_active_process_head);
+	key_address(w, "ps_loaded_module_list", system->ps_loaded_module_list);
+	key_address(w, "kd_debugger_data_block", system->kd_debugger_data_block);
+	key_string(w, "kdbg_state", system->kdbg_state);
+	key_uint(w, "bugcheck_code", system->bugcheck_code);
+	json_write_key(w, "bugcheck_parameters");
+	json_write_begin_array(w);
+	for (int i = 0; i < 4; i++) {
+		if (system->bugcheck_parameters[i].known)
+			write_address(w, system->bugcheck_parameters[i].value);
+		else
+			json_write_null(w);
+	}
+	json_write_end_array(w);
+	write_filetime(w, "system_time", system->system_time);
+	/* SystemUpTime counts 100 ns. */
+	key_uint(w, "uptime_ms", system->system_uptime.known
+					  ? known_u64(system->system_uptime.value / 10000)
+					  : UNKNOWN_U64);
 	json_write_end_object(w);
 }
 

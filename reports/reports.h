@@ -27,6 +27,8 @@ struct error *render_text(FILE *out, const struct analysis *analysis,
 			  const struct render_options *options);
 /* Only the cycles, as the `cycles` command prints them. */
 struct error *render_cycles_text(FILE *out, const struct analysis *analysis);
+/* `alpcgraph info`: a memory image's identity (snapshot.system). */
+struct error *render_info_text(FILE *out, const struct snapshot *snapshot);
 /* One JSON document: { "format_version": 1, "inputs": [ one per analysis ] } */
 struct error *render_json(FILE *out, struct analysis *const *analyses, size_t count);
 

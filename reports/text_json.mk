@@ -8,4 +8,5 @@ libalpcgraph_a_SOURCES += \
 	reports/render_text_internal.h \
 	reports/render_text.c \
 	reports/text_waits.c \
-	reports/text_tables.c
+	reports/text_tables.c \
+	reports/render_info.c

@@ -12,6 +12,7 @@
 
 #include "../../reports/reports.h"
 #include "../source/source.h"
+#include "../ipc/ipc.h"
 #include "../transcript/transcript.h"
 
 enum exit_status { EXIT_SUCCESS_ALL = 0, EXIT_USAGE = 1, EXIT_BAD_INPUT = 2, EXIT_DEADLOCK = 3 };
@@ -30,6 +31,7 @@ struct cli_options {
 	unsigned capture;
 	const char *templates;
 	bool no_svg;
+	bool raw_input; /* --input-format raw (or --format raw): a raw physical image */
 };
 
 /* Parses argv after the program name; prints the problem and returns false
@@ -65,5 +67,6 @@ int command_scan(const struct cli_options *options);
 int command_graph(const struct cli_options *options);
 int command_cycles(const struct cli_options *options);
 int command_report(const struct cli_options *options);
+int command_info(const struct cli_options *options);
 
 #endif

@@ -77,6 +77,10 @@ static struct snapshot *failed_input(const char *path, struct error *error)
 
 void load_input(const char *path, const struct cli_options *options, struct ptr_vec *snapshots)
 {
+	if (options->raw_input) {
+		ipc_read_dump(path, DUMP_FORCE_RAW, READ_IPC_STATE, snapshots);
+		return;
+	}
 	enum input_format format;
 	struct error *error = source_identify(path, &format);
 	if (error) {
@@ -87,6 +91,9 @@ void load_input(const char *path, const struct cli_options *options, struct ptr_
 	switch (format) {
 	case INPUT_TRANSCRIPT:
 		transcript_read_file(path, &transcript, snapshots);
+		break;
+	case INPUT_DUMP:
+		ipc_read_dump(path, DUMP_DETECT, READ_IPC_STATE, snapshots);
 		break;
 	default:
 		ptr_vec_push(snapshots, failed_input(path, error_in_file(ERROR_UNSUPPORTED, path,

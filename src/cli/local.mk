@@ -9,4 +9,5 @@ alpcgraph_SOURCES += \
 	src/cli/command_graph.c \
 	src/cli/command_cycles.c \
 	src/cli/command_report.c \
+	src/cli/command_info.c \
 	src/cli/report_pages.c src/cli/report_pages.h

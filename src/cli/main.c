@@ -13,6 +13,7 @@ static const struct {
 	{ "scan", command_scan, true },
 	{ "graph", command_graph, true },
 	{ "cycles", command_cycles, true },
+	{ "info", command_info, true },
 };
 
 int main(int argc, char **argv)

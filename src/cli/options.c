@@ -20,8 +20,10 @@ void print_usage(FILE *out)
 	      "  scan PATH... [-f text|json]  the inventory, waits, cycles and chains\n"
 	      "  graph PATH [-f dot|svg] [-o FILE]  the wait-for graph of one capture\n"
 	      "  cycles PATH...             the deadlock cycles; exit status 3 if one is definite\n"
+	      "  info DUMP... [-f text|json]  what a memory dump is: format, build, PDB, DTB, kernel\n"
 	      "\n"
-	      "PATH is a transcript file (kd/WinDbg/cdb/DbgRpc output) or a folder of them.\n"
+	      "PATH is a transcript file (kd/WinDbg/cdb/DbgRpc output), a memory dump (Windows\n"
+	      "crash dump, ELF core, kdump) or a folder of them.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output=PATH      output folder (report) or file (scan, graph)\n"
@@ -31,6 +33,7 @@ void print_usage(FILE *out)
 	      "      --capture=N        which capture of a multi-session transcript to graph\n"
 	      "      --same-machine     read all inputs as captures of one machine\n"
 	      "      --no-svg           report: skip the graph layout (the DOT file still has it)\n"
+	      "      --input-format=raw a raw physical memory image (also --format raw)\n"
 	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
 	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -64,7 +67,7 @@ static unsigned default_jobs(void)
 bool parse_options(int argc, char **argv, struct cli_options *options)
 {
 	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
-	       OPTION_TEMPLATES, OPTION_NO_SVG };
+	       OPTION_TEMPLATES, OPTION_NO_SVG, OPTION_INPUT_FORMAT };
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -75,6 +78,7 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "templates", required_argument, NULL, OPTION_TEMPLATES },
 		{ "no-svg", no_argument, NULL, OPTION_NO_SVG },
+		{ "input-format", required_argument, NULL, OPTION_INPUT_FORMAT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -93,7 +97,19 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 			options->output = optarg;
 			break;
 		case 'f':
-			options->format = optarg;
+			/* "raw" names an input format, the others output formats. */
+			if (strcmp(optarg, "raw") == 0)
+				options->raw_input = true;
+			else
+				options->format = optarg;
+			break;
+		case OPTION_INPUT_FORMAT:
+			if (strcmp(optarg, "raw") != 0) {
+				fprintf(stderr, "alpcgraph: --input-format takes only 'raw' (other "
+						"formats are recognised by content), not '%s'\n", optarg);
+				return false;
+			}
+			options->raw_input = true;
 			break;
 		case OPTION_ALL:
 			options->all = true;

@@ -359,6 +359,27 @@ struct system_info {
 	const char *machine;    /* a remote DbgRpc server name */
 	bool kernel_mode;
 	maybe_u64 rpc_time_ms;  /* !rpcexts.rpctime */
+	/* memory images (src/ipc/dump_snapshot.c); each with where it came from */
+	const char *paging;          /* "x64 4-level", "x86 PAE", "x86" */
+	const char *build_source;
+	const char *pdb_name;        /* "ntkrnlmp.pdb" */
+	const char *pdb_guid;        /* 32 hex digits */
+	maybe_u64 pdb_age;
+	maybe_u64 processors;
+	maybe_u64 present_pages;
+	maybe_u64 page_ranges;
+	maybe_u64 dtb;
+	const char *dtb_source;
+	maybe_u64 kernel_base;
+	const char *kernel_base_source;
+	maybe_u64 ps_active_process_head;
+	maybe_u64 ps_loaded_module_list;
+	maybe_u64 kd_debugger_data_block;
+	const char *kdbg_state;      /* "plain", "encoded", NULL */
+	maybe_u64 bugcheck_code;
+	maybe_u64 bugcheck_parameters[4];
+	maybe_u64 system_time;       /* FILETIME: 100 ns since 1601 */
+	maybe_u64 system_uptime;     /* 100 ns */
 };
 
 struct snapshot {

@@ -66,6 +66,9 @@ struct dump_facts {
 	uint64_t page_ranges;  /* runs of consecutive present pages */
 	uint64_t max_pfn;      /* one past the highest present page */
 	uint64_t file_size;
+	/* Pages the headers place past the end of a truncated file (or that a
+	 * bitmap claims beyond it): absent, and named in dump_page's error. */
+	uint64_t pages_missing_from_file;
 };
 
 /* Consecutive present pages [first_pfn, first_pfn + count).  When the
@@ -83,8 +86,10 @@ struct dump;
 enum dump_open_format { DUMP_DETECT = 0, DUMP_FORCE_RAW };
 
 /* Opens path and reads its headers.  The error names the file and the
- * offset of what was wrong ("offset 0x2000: bitmap claims 1048576 present
- * pages, the file holds 12"). */
+ * offset of what was wrong ("offset 0x88: NumberOfRuns is 4294967295; the
+ * header has room for 43 runs").  A dump whose headers place pages past the
+ * end of the file opens; those pages are absent and counted in
+ * facts.pages_missing_from_file. */
 struct error *dump_open(const char *path, enum dump_open_format how, struct dump **dump);
 /* The same over bytes in memory that outlive the dump (fuzz targets and
  * unit tests); name stands for the path in messages. */
@@ -104,8 +109,16 @@ const unsigned char *dump_page(struct dump *dump, uint64_t pfn, struct error **e
  * is none.  Walks the present pages in increasing PFN order. */
 bool dump_next_extent(const struct dump *dump, uint64_t from_pfn, struct page_extent *extent);
 
+/* Tells the dump that a scan is done with extent's bytes, so the process
+ * does not keep them resident (they stay in the page cache).  Pointers into
+ * the extent stay valid.  Sequential scans call it after each extent. */
+void dump_release(const struct dump *dump, const struct page_extent *extent);
+
 /* Is the file a memory dump this build can open?  head is its first bytes
  * (SOURCE_PROBE_BYTES).  Used by source_identify. */
 bool dump_probe(const unsigned char *head, size_t length);
+/* For a file that is recognisably a dump alpcgraph refuses to read (a
+ * user-mode minidump, "MDMP"): the reason, naming path; otherwise NULL. */
+struct error *dump_probe_refusal(const char *path, const unsigned char *head, size_t length);
 
 #endif

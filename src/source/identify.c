@@ -12,12 +12,26 @@ struct source_ops {
 	enum input_format format;
 	const char *name;
 	/* Says "mine"; when it is sure the bytes are nobody's, it may set
-	 * *refusal to an error for the caller instead. */
+	 * *refusal to an error for the caller instead; the first refusal
+	 * ends the search. */
 	bool (*probe)(const char *path, const unsigned char *head, size_t length,
 		      struct error **refusal);
 };
 
+/* Memory dumps: the probes of dump_open.c's table; a dump of a kind we
+ * refuse (a user-mode minidump) says why here already. */
+static bool dump_source_probe(const char *path, const unsigned char *head, size_t length,
+			      struct error **refusal)
+{
+	if (dump_probe(head, length))
+		return true;
+	*refusal = dump_probe_refusal(path, head, length);
+	return false;
+}
+
+/* Binary formats first: text is what is left. */
 static const struct source_ops formats[] = {
+	{ INPUT_DUMP, "memory dump", dump_source_probe },
 	{ INPUT_TRANSCRIPT, "transcript", text_probe },
 };
 
@@ -36,7 +50,7 @@ struct error *source_identify_bytes(const char *path, const unsigned char *head,
 	if (!length)
 		return error_in_file(ERROR_FORMAT, path, "empty file");
 	struct error *refusal = NULL;
-	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+	for (size_t i = 0; i < sizeof formats / sizeof *formats && !refusal; i++) {
 		if (formats[i].probe(path, head, length, &refusal)) {
 			*format = formats[i].format;
 			return NULL;

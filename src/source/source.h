@@ -16,6 +16,7 @@
 enum input_format {
 	INPUT_UNKNOWN = 0,
 	INPUT_TRANSCRIPT, /* kd/WinDbg/cdb/DbgRpc output */
+	INPUT_DUMP,       /* a memory dump dump_open reads (dump.h) */
 };
 
 enum { SOURCE_PROBE_BYTES = 64 * 1024 };

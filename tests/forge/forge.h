@@ -24,9 +24,10 @@ enum forge_format {
 	FORGE_WINDOWS_BITMAP_KERNEL, /* DumpType 6, "SDMP" */
 	FORGE_WINDOWS_BITMAP_FULL,   /* DumpType 5, "FDMP" */
 	FORGE_WINDOWS_RDMP_KERNEL,   /* DumpType 8 */
-	FORGE_WINDOWS_RDMP_COMPLETE, /* DumpType 0xA */
+	FORGE_WINDOWS_RDMP_COMPLETE, /* DumpType 0xA; RDMP cannot hold PFN 0, which is left out */
 	FORGE_WINDOWS_TRIAGE,        /* DumpType 4: header only, to be refused */
-	FORGE_ELF_QEMU,              /* ELF64 ET_CORE, PT_LOADs, NT_PRSTATUS + "QEMU" notes */
+	FORGE_ELF_QEMU,              /* ELF64 ET_CORE, PT_LOADs, NT_PRSTATUS + "QEMU" notes
+				      * (EM_X86_64; EM_386 for the x86 arches) */
 	FORGE_RAW,                   /* every page from 0 to max_pfn; holes are zeros */
 };
 
@@ -45,11 +46,15 @@ uint64_t forge_pattern(uint64_t physical_address);
 /* Writes bytes at a physical address (the pages must be present). */
 void forge_write(struct forge *forge, uint64_t physical_address, const void *bytes, size_t length);
 
+/* Bitmap and RDMP layouts are x64 only (ERROR_UNSUPPORTED otherwise). */
+
 /* Page tables: the top table is allocated on first use and is the DTB.
  * forge_map maps [va, va + size) to [pa, pa + size) with the page size
  * given (4 KiB, 2 MiB or 1 GiB on x64; 4 KiB, 2 MiB on PAE; 4 KiB, 4 MiB
  * without PAE); table pages come from free PFNs the forge picks above
- * table_base_pfn.  Target pages are made present. */
+ * table_base_pfn (default: max_pfn / 2; never PFN 0).  Target pages are
+ * made present.  With PAE the PDPT lies at offset 0x20 of its page, so the
+ * DTB is 32-byte aligned but not page-aligned (mask CR3 with ~0x1f). */
 void forge_set_table_area(struct forge *forge, uint64_t table_base_pfn);
 bool forge_map(struct forge *forge, uint64_t va, uint64_t pa, uint64_t size, uint64_t page_size);
 uint64_t forge_dtb(const struct forge *forge);
@@ -79,7 +84,9 @@ struct forge_header {
 };
 void forge_set_header(struct forge *forge, const struct forge_header *header);
 
-/* Writes the scenario.  The error names the path. */
+/* Writes the scenario.  The error names the path.  A misuse of the void
+ * calls above (pages past max_pfn, forge_write to an absent page, no free
+ * PFN for a table) comes back here as ERROR_USAGE. */
 struct error *forge_write_dump(const struct forge *forge, enum forge_format format, const char *path);
 
 /* Damage for robustness tests, applied to a written file. */
@@ -90,6 +97,13 @@ enum forge_damage {
 	FORGE_ABSURD_RUNS,         /* NumberOfRuns beyond the header's room */
 	FORGE_OVERLAPPING_RUNS,    /* two runs covering the same PFNs */
 };
+/* `at` is used by FORGE_TRUNCATE only.  OVERCLAIMS claims 16 more pages:
+ * bitmap dumps get the 16 highest clear bits set and TotalPresentPages
+ * + 16; full dumps the last run's PageCount (and NumberOfPages) + 16; RDMP
+ * the last range's count (and 0xA's TotalNumberOfPages) + 16; ELF the last
+ * PT_LOAD's sizes + 16 pages.  ABSURD_RUNS sets e_phnum 0xfffe in an ELF.
+ * OVERLAPPING_RUNS moves Run[1] (RDMP: range 1; ELF: the second PT_LOAD)
+ * to the first one's start. */
 struct error *forge_damage(const char *path, enum forge_damage damage, uint64_t at);
 
 /* A sparse x64 bitmap dump of total_bytes physical memory with
@@ -101,5 +115,11 @@ struct error *forge_damage(const char *path, enum forge_damage damage, uint64_t 
 #define FORGE_SPARSE_VA_BASE 0xffffa00000000000ULL
 struct error *forge_write_sparse_bitmap(const char *path, uint64_t total_bytes,
 					uint64_t present_bytes);
+/* Which pages such a dump holds and which of them hold page tables, not
+ * the pattern: present memory is ceil(present / 64 MiB) runs spread evenly
+ * over the range, and the tables take the present pages after PFN 0 in
+ * PFN order (the first is the DTB).  See forge_sparse.c for the formula. */
+bool forge_sparse_page_present(uint64_t total_bytes, uint64_t present_bytes, uint64_t pfn);
+bool forge_sparse_page_is_table(uint64_t total_bytes, uint64_t present_bytes, uint64_t pfn);
 
 #endif

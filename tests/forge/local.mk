@@ -1,0 +1,23 @@
+# The dump forge (tests/forge/forge.h): synthetic memory dumps in every
+# format alpcgraph reads, written at test time for tests and benchmarks.
+# It uses src/base only, so it never depends on the readers it checks.
+check_LIBRARIES += tests/forge/libforge.a
+tests_forge_libforge_a_SOURCES = \
+	tests/forge/forge.h tests/forge/forge_internal.h \
+	tests/forge/forge.c tests/forge/forge_ranges.c tests/forge/forge_tables.c \
+	tests/forge/forge_file.c tests/forge/forge_dump.c tests/forge/forge_raw.c \
+	tests/forge/forge_windows_header.c tests/forge/forge_windows.c \
+	tests/forge/forge_elf.c tests/forge/forge_damage.c tests/forge/forge_sparse.c
+FORGE_LIBS = tests/forge/libforge.a libalpcgraph.a
+
+# `make tests/forge/forge` builds the program for bench/ and for people.
+check_PROGRAMS += tests/forge/forge
+tests_forge_forge_SOURCES = tests/forge/forge_main.c
+tests_forge_forge_LDADD = $(FORGE_LIBS)
+
+check_PROGRAMS += tests/forge/test_forge
+TESTS += tests/forge/test_forge
+tests_forge_test_forge_SOURCES = tests/forge/test_forge.c \
+	tests/forge/independent_reader.c tests/forge/independent_reader.h
+tests_forge_test_forge_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_forge_test_forge_LDADD = tests/forge/libforge.a $(TEST_LIBS)

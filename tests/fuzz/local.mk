@@ -1,12 +1,30 @@
 # libFuzzer targets, built only with --enable-fuzzers (CC=clang); run with
 # `make fuzzers` then tests/fuzz/run-fuzzers BUILD_DIR SECONDS.
-FUZZ_TARGETS = tests/fuzz/fuzz_transcript
+FUZZ_TARGETS = tests/fuzz/fuzz_transcript tests/fuzz/fuzz_translate
+# The crash dump reader: the header and probes, then each page layout.
+FUZZ_TARGETS += tests/fuzz/fuzz_dump_header tests/fuzz/fuzz_dump_runs \
+	tests/fuzz/fuzz_dump_bitmap tests/fuzz/fuzz_dump_rdmp
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
 tests_fuzz_fuzz_transcript_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_transcript_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_translate_SOURCES = tests/fuzz/fuzz_translate.c
+tests_fuzz_fuzz_translate_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_translate_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_dump_header_SOURCES = tests/fuzz/fuzz_dump_header.c tests/fuzz/dump_fuzz.h
+tests_fuzz_fuzz_dump_header_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_dump_header_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_dump_runs_SOURCES = tests/fuzz/fuzz_dump_runs.c tests/fuzz/dump_fuzz.h
+tests_fuzz_fuzz_dump_runs_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_dump_runs_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_dump_bitmap_SOURCES = tests/fuzz/fuzz_dump_bitmap.c tests/fuzz/dump_fuzz.h
+tests_fuzz_fuzz_dump_bitmap_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_dump_bitmap_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_dump_rdmp_SOURCES = tests/fuzz/fuzz_dump_rdmp.c tests/fuzz/dump_fuzz.h
+tests_fuzz_fuzz_dump_rdmp_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_dump_rdmp_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
-EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict
+EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict

@@ -29,3 +29,5 @@ TESTS += tests/unit/test_harness
 tests_unit_test_harness_SOURCES = tests/unit/test_harness.c
 tests_unit_test_harness_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_harness_LDADD = $(TEST_LIBS)
+include tests/unit/memory_tests.mk
+include tests/unit/windows_dump_tests.mk

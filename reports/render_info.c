@@ -1,0 +1,99 @@
+/* `alpcgraph info`: what a memory image is, in the order a support engineer
+ * asks — format, machine, build and symbols, memory, the kernel's anchors,
+ * the crash, the time — each value with where it was found. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "reports.h"
+
+static void put_address(FILE *out, const char *label, maybe_u64 value, const char *source)
+{
+	fprintf(out, "%-21s", label);
+	if (value.known)
+		fprintf(out, "0x%" PRIx64, value.value);
+	else
+		fputs("?", out);
+	if (source)
+		fprintf(out, " (%s)", source);
+	fputc('\n', out);
+}
+
+/* FILETIME: 100 ns since 1601; 11644473600 s before 1970. */
+static void put_time(FILE *out, maybe_u64 filetime, maybe_u64 uptime)
+{
+	const uint64_t unix_epoch = 116444736000000000ULL;
+	fprintf(out, "%-21s", "Time:");
+	struct tm utc;
+	char text[40];
+	time_t seconds = filetime.known && filetime.value >= unix_epoch
+				 ? (time_t)((filetime.value - unix_epoch) / 10000000)
+				 : 0;
+	if (seconds && gmtime_r(&seconds, &utc) &&
+	    strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc))
+		fputs(text, out);
+	else
+		fputs("?", out);
+	if (uptime.known) {
+		uint64_t total = uptime.value / 10000000;
+		fprintf(out, ", up %" PRIu64 " days %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, total / 86400,
+			total / 3600 % 24, total / 60 % 60, total % 60);
+	}
+	fputc('\n', out);
+}
+
+struct error *render_info_text(FILE *out, const struct snapshot *snapshot)
+{
+	const struct system_info *s = &snapshot->system;
+	fprintf(out, "%-21s%s\n", "Dump:", snapshot->path);
+	fprintf(out, "%-21s%s", "Format:", snapshot->format ? snapshot->format : "?");
+	if (s->dump_type)
+		fprintf(out, ", %s", s->dump_type);
+	fprintf(out, "\n%-21s%s\n", "Status:", snapshot_status_name(snapshot->status));
+	if (snapshot->status == STATUS_ERROR && !snapshot->format)
+		goto diagnostics; /* it could not be opened: the error says it all */
+	fprintf(out, "%-21s%s", "Machine:", s->arch ? s->arch : "?");
+	if (s->processors.known)
+		fprintf(out, ", %" PRIu64 " processor%s", s->processors.value,
+			s->processors.value == 1 ? "" : "s");
+	fprintf(out, ", paging %s\n", s->paging ? s->paging : "?");
+	fprintf(out, "%-21s%s", "Build:", s->build ? s->build : "?");
+	if (s->build_source)
+		fprintf(out, " (%s)", s->build_source);
+	fprintf(out, "\n%-21s", "Kernel PDB:");
+	if (s->pdb_guid)
+		fprintf(out, "%s %s age %" PRIu64 "\n", s->pdb_name ? s->pdb_name : "?", s->pdb_guid,
+			s->pdb_age.value);
+	else
+		fputs("?\n", out);
+	fprintf(out, "%-21s", "Physical memory:");
+	if (s->present_pages.known)
+		fprintf(out, "%" PRIu64 " pages present (%" PRIu64 " MiB) in %" PRIu64 " range%s\n",
+			s->present_pages.value, s->present_pages.value / 256, s->page_ranges.value,
+			s->page_ranges.value == 1 ? "" : "s");
+	else
+		fputs("?\n", out);
+	put_address(out, "DTB:", s->dtb, s->dtb_source);
+	put_address(out, "Kernel base:", s->kernel_base, s->kernel_base_source);
+	put_address(out, "PsActiveProcessHead:", s->ps_active_process_head, NULL);
+	put_address(out, "PsLoadedModuleList:", s->ps_loaded_module_list, NULL);
+	put_address(out, "KdDebuggerDataBlock:", s->kd_debugger_data_block, s->kdbg_state);
+	fprintf(out, "%-21s", "Bugcheck:");
+	if (s->bugcheck_code.known) {
+		fprintf(out, "0x%" PRIx64 " (", s->bugcheck_code.value);
+		for (int i = 0; i < 4; i++)
+			fprintf(out, "%s0x%" PRIx64, i ? ", " : "", s->bugcheck_parameters[i].value);
+		fputs(")\n", out);
+	} else {
+		fputs("?\n", out);
+	}
+	put_time(out, s->system_time, s->system_uptime);
+diagnostics:
+	for (size_t i = 0; i < snapshot->diagnostics.count; i++) {
+		const struct diagnostic *d = snapshot->diagnostics.items[i];
+		fprintf(out, "%-21s%s\n",
+			d->level == DIAGNOSTIC_ERROR ? "Error:" : d->level == DIAGNOSTIC_WARNING ? "Warning:" : "Note:",
+			d->text);
+	}
+	return ferror(out) ? error_new(ERROR_IO, "writing the dump summary failed") : NULL;
+}

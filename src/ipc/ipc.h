@@ -1,0 +1,26 @@
+/* ipc — fills snapshots from memory images.
+ *
+ * A dump becomes the same snapshot a transcript gives (../model/model.h),
+ * so the correlator and the renderers need not know where facts came from.
+ * So far this is the machine's identity: format, dump type, architecture,
+ * paging, build and PDB, DTB, kernel base, list heads, bugcheck, times
+ * (dump_snapshot.c, from src/source and src/kernel).  Processes, threads
+ * and the ALPC, LPC and RPC state are not read from dumps yet: a snapshot
+ * read for its IPC state says so with a warning, never by looking empty. */
+#ifndef ALPCGRAPH_IPC_H
+#define ALPCGRAPH_IPC_H
+
+#include "../kernel/kernel.h"
+#include "../model/model.h"
+
+enum dump_reading {
+	READ_IDENTITY,  /* `alpcgraph info`: what machine this is */
+	READ_IPC_STATE, /* report/scan/graph/cycles: the hang */
+};
+
+/* Appends one finished snapshot for the dump at path (status error, with
+ * the reason, when it cannot be opened). */
+void ipc_read_dump(const char *path, enum dump_open_format how, enum dump_reading reading,
+		   struct ptr_vec *snapshots);
+
+#endif
