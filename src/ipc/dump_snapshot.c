@@ -50,8 +50,13 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 	system->ps_active_process_head = os->ps_active_process_head;
 	system->ps_loaded_module_list = os->ps_loaded_module_list;
 	system->kdbg_state = os->kdbg_state == KDBG_PLAIN     ? "plain"
+			     : os->kdbg_state == KDBG_DECODED ? "decoded"
 			     : os->kdbg_state == KDBG_ENCODED ? "encoded"
 							      : NULL;
+	/* A block found by the scan of an image without a header. */
+	if (os->kdbg.known && !(system->kd_debugger_data_block.known &&
+				system->kd_debugger_data_block.value))
+		system->kd_debugger_data_block = os->kdbg;
 	for (unsigned i = 0; i < os->note_count; i++)
 		snapshot_note(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 }, "%s", os->notes[i]);
 }

@@ -3,7 +3,8 @@
  *  - the x64 low stub (PROCESSOR_START_BLOCK) in physical 0x1000-0xA0000:
  *    qword 0 & 0xffffffffffff00ff == 0x00000001000600E9, the kernel entry
  *    at +0x70 & 0xfffff80000000003 == 0xfffff80000000000, and the CR3 at
- *    +0xa0 with no bits in 0xffffff0000000fff;
+ *    +0xa0 with no bits in 0xffffff0000000fff (the entry, LmTarget, is
+ *    MemProcFS's hint for where ntoskrnl lies);
  *  - a self-referencing PML4: one entry among 256-511 maps the table
  *    itself ((entry & 0x0000fffffffff083) == address + 3) and at least six
  *    kernel-half entries are present supervisor tables
@@ -21,7 +22,7 @@ static uint64_t u64_at(const unsigned char *page, size_t offset)
 	return value;
 }
 
-static uint64_t low_stub_dtb(struct physical_memory *memory)
+static uint64_t low_stub_dtb(struct physical_memory *memory, uint64_t *kernel_hint)
 {
 	unsigned char page[DUMP_PAGE_SIZE];
 	for (uint64_t at = LOW_STUB_FIRST; at < LOW_STUB_END; at += DUMP_PAGE_SIZE) {
@@ -32,8 +33,10 @@ static uint64_t low_stub_dtb(struct physical_memory *memory)
 		}
 		if ((u64_at(page, 0) & 0xffffffffffff00ffULL) == 0x00000001000600e9ULL &&
 		    (u64_at(page, 0x70) & 0xfffff80000000003ULL) == 0xfffff80000000000ULL &&
-		    (u64_at(page, 0xa0) & 0xffffff0000000fffULL) == 0 && u64_at(page, 0xa0))
+		    (u64_at(page, 0xa0) & 0xffffff0000000fffULL) == 0 && u64_at(page, 0xa0)) {
+			*kernel_hint = u64_at(page, 0x70);
 			return u64_at(page, 0xa0);
+		}
 	}
 	return 0;
 }
@@ -70,9 +73,10 @@ static uint64_t self_mapped_dtb(struct physical_memory *memory)
 	return 0;
 }
 
-uint64_t find_x64_dtb(struct physical_memory *memory, const char **source)
+uint64_t find_x64_dtb(struct physical_memory *memory, const char **source, uint64_t *kernel_hint)
 {
-	uint64_t dtb = low_stub_dtb(memory);
+	*kernel_hint = 0;
+	uint64_t dtb = low_stub_dtb(memory, kernel_hint);
 	if (dtb) {
 		*source = "the x64 low stub (PROCESSOR_START_BLOCK)";
 		return dtb;

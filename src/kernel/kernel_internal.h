@@ -7,7 +7,37 @@
 void os_note(struct os_identity *os, const char *format, ...) PRINTF_LIKE(2, 3);
 
 /* Candidate DTBs of a raw x64 image: the low stub's CR3, then a
- * self-referencing PML4.  Returns 0 when none is found. */
-uint64_t find_x64_dtb(struct physical_memory *memory, const char **source);
+ * self-referencing PML4.  Returns 0 when none is found.  *kernel_hint is
+ * the low stub's LmTarget (an address inside ntoskrnl), else 0. */
+uint64_t find_x64_dtb(struct physical_memory *memory, const char **source, uint64_t *kernel_hint);
+
+/* _KDDEBUGGER_DATA64 (dump-formats.md §6; vol3 kdbg.json): the header
+ * List (Flink +0x0, Blink +0x8), OwnerTag +0x10 with Size in the high
+ * half of the same qword, then KernBase, PsLoadedModuleList,
+ * PsActiveProcessHead.  KDBG_WORDS qwords cover all of them. */
+enum {
+	KDBG_FLINK = 0,
+	KDBG_BLINK = 1,
+	KDBG_TAG_AND_SIZE = 2,
+	KDBG_KERNBASE = 3,
+	KDBG_MODULES = 9,   /* +0x48 */
+	KDBG_PROCESSES = 10, /* +0x50 */
+	KDBG_WORDS = 11,
+};
+#define KDBG_OWNER_TAG 0x4742444bU /* "KDBG" */
+
+/* Solving an encoded block's key by known plaintext (kdbg.c).  words are
+ * the block's first KDBG_WORDS qwords as stored; each function writes at
+ * most max keys whose decoded header is plausible and returns how many it
+ * found (which may exceed max). */
+unsigned kdbg_keys_from_kernel_base(const uint64_t words[KDBG_WORDS], uint64_t kernel_base,
+				    struct kdbg_key *keys, unsigned max);
+unsigned kdbg_keys_from_sizes(const uint64_t words[KDBG_WORDS], struct kdbg_key *keys,
+			      unsigned max);
+/* Could a real block start with these three decoded qwords?  The tag, a
+ * Size in the range of known builds, list links that are x64 kernel
+ * addresses. */
+bool kdbg_header_plausible(const uint64_t plain[3]);
+bool is_x64_kernel_address(uint64_t va);
 
 #endif

@@ -4,4 +4,6 @@ libalpcgraph_a_SOURCES += \
 	src/kernel/os_identity.c \
 	src/kernel/dtb_search.c \
 	src/kernel/pe_image.c \
-	src/kernel/kdbg.c
+	src/kernel/kdbg.c \
+	src/kernel/kdbg_read.c \
+	src/kernel/kdbg_scan.c

@@ -18,14 +18,10 @@ enum {
 #define KUSER_SHARED_DATA_X64 0xfffff78000000000ULL
 #define KUSER_SHARED_DATA_X86 0xffdf0000ULL
 
-/* _KDDEBUGGER_DATA64 (dump-formats.md §6): OwnerTag "KDBG" at +0x10,
- * KernBase +0x18, PsLoadedModuleList +0x48, PsActiveProcessHead +0x50. */
-enum { KDBG_TAG = 0x10, KDBG_KERNBASE = 0x18, KDBG_MODULES = 0x48, KDBG_PROCESSES = 0x50 };
-
 /* _LDR_DATA_TABLE_ENTRY.DllBase: 0x30 on x64 in every symbol file here. */
 enum { LDR_DLL_BASE_X64 = 0x30 };
 
-enum { KERNEL_SCAN_PAGES = 8192 }; /* 32 MiB down from the IDT handler */
+enum { KERNEL_SCAN_PAGES = 8192 }; /* 32 MiB down from an address inside ntoskrnl */
 
 void os_note(struct os_identity *os, const char *format, ...)
 {
@@ -37,9 +33,24 @@ void os_note(struct os_identity *os, const char *format, ...)
 	va_end(args);
 }
 
-static bool choose_paging(const struct dump_facts *facts, struct os_identity *os)
+/* A raw image names no architecture: x64 is assumed when the x64 low stub
+ * or a self-mapped PML4 is there (x86 images are not searched yet). */
+static bool choose_paging(struct physical_memory *memory, const struct dump_facts *facts,
+			  struct os_identity *os, uint64_t *kernel_hint)
 {
-	if (facts->arch == DUMP_ARCH_X64) {
+	if (facts->arch == DUMP_ARCH_UNKNOWN && facts->cpu_count == 0) {
+		const char *source = NULL;
+		uint64_t dtb = find_x64_dtb(memory, &source, kernel_hint);
+		if (!dtb) {
+			os_note(os, "the paging mode is not known: the image names no architecture and "
+				    "holds no x64 low stub or self-mapped PML4");
+			return false;
+		}
+		os->paging = PAGING_X64;
+		os->dtb = known_u64(dtb);
+		os->dtb_source = source;
+		os_note(os, "the image names no architecture: x64 paging, from its page tables");
+	} else if (facts->arch == DUMP_ARCH_X64) {
 		os->paging = PAGING_X64;
 	} else if (facts->arch == DUMP_ARCH_X86 && facts->pae >= 0) {
 		os->paging = facts->pae ? PAGING_X86_PAE : PAGING_X86;
@@ -77,8 +88,10 @@ static bool kuser_translates(struct physical_memory *memory, const struct os_ide
 }
 
 static void find_dtb(struct physical_memory *memory, const struct dump_facts *facts,
-		     struct os_identity *os)
+		     struct os_identity *os, uint64_t *kernel_hint)
 {
+	if (os->dtb.known)
+		return;
 	if (facts->directory_table_base.known) {
 		os->dtb = known_u64(facts->directory_table_base.value & dtb_mask(os));
 		os->dtb_source = "the crash dump header";
@@ -100,21 +113,22 @@ static void find_dtb(struct physical_memory *memory, const struct dump_facts *fa
 			os->dtb_source = "the CR3 of a CPU in kernel mode";
 			return;
 		}
+	if (os->paging == PAGING_X64) {
+		const char *source = NULL;
+		uint64_t dtb = find_x64_dtb(memory, &source, kernel_hint);
+		if (dtb && (!facts->cpu_count || kuser_translates(memory, os, dtb))) {
+			os->dtb = known_u64(dtb);
+			os->dtb_source = source;
+			return;
+		}
+		*kernel_hint = 0;
+	}
 	if (facts->cpu_count && facts->cpus[0].cr3.known) {
 		os->dtb = known_u64(facts->cpus[0].cr3.value & dtb_mask(os));
 		os->dtb_source = "CPU 0's CR3";
 		os_note(os, "KUSER_SHARED_DATA does not translate through any CPU's CR3: "
 			    "this may not be a Windows image");
 		return;
-	}
-	if (os->paging == PAGING_X64) {
-		const char *source = NULL;
-		uint64_t dtb = find_x64_dtb(memory, &source);
-		if (dtb) {
-			os->dtb = known_u64(dtb);
-			os->dtb_source = source;
-			return;
-		}
 	}
 	os_note(os, "no DTB: no crash dump header, no CPU state, no low stub or self-mapped PML4");
 }
@@ -124,40 +138,6 @@ static bool read_u64(struct address_space *space, uint64_t va, uint64_t *value)
 	struct error *error = virtual_read(space, va, value, sizeof *value);
 	error_free(error);
 	return error == NULL;
-}
-
-static void read_kdbg(struct address_space *space, const struct dump_facts *facts,
-		      struct os_identity *os)
-{
-	if (!facts->kd_debugger_data_block.known || !facts->kd_debugger_data_block.value)
-		return;
-	uint64_t block = facts->kd_debugger_data_block.value;
-	os->kdbg = known_u64(block);
-	unsigned char bytes[0x58];
-	struct error *error = virtual_read(space, block, bytes, sizeof bytes);
-	if (error) {
-		os_note(os, "KdDebuggerDataBlock at 0x%" PRIx64 " is not readable: %s", block,
-			error->message);
-		error_free(error);
-		return;
-	}
-	if (memcmp(bytes + KDBG_TAG, "KDBG", 4) != 0) {
-		os->kdbg_state = KDBG_ENCODED;
-		os_note(os, "KdDebuggerDataBlock is encoded (Windows 8+ x64); decoding it needs the "
-			    "build's KiWaitNever, KiWaitAlways and KdpDataBlockEncoded");
-		return;
-	}
-	os->kdbg_state = KDBG_PLAIN;
-	uint64_t base, modules, processes;
-	memcpy(&base, bytes + KDBG_KERNBASE, 8);
-	memcpy(&modules, bytes + KDBG_MODULES, 8);
-	memcpy(&processes, bytes + KDBG_PROCESSES, 8);
-	if (base && !os->kernel_base.known) {
-		os->kernel_base = known_u64(base);
-		os->kernel_base_source = "KDBG KernBase";
-	}
-	maybe_fill(&os->ps_loaded_module_list, known_u64(modules));
-	maybe_fill(&os->ps_active_process_head, known_u64(processes));
 }
 
 static bool is_image_base(struct address_space *space, uint64_t va)
@@ -181,8 +161,20 @@ static void kernel_from_module_list(struct address_space *space, struct os_ident
 	}
 }
 
-/* qemu elf2dmp: the IDT's first handler lies in ntoskrnl; step down a page
- * at a time to the "MZ" of its image. */
+/* Steps down a page at a time from an address inside ntoskrnl to the "MZ"
+ * of its image. */
+static void kernel_below(struct address_space *space, uint64_t inside, const char *source,
+			 struct os_identity *os)
+{
+	for (uint64_t page = inside & ~0xfffULL, n = 0; n < KERNEL_SCAN_PAGES; n++, page -= 0x1000)
+		if (is_image_base(space, page)) {
+			os->kernel_base = known_u64(page);
+			os->kernel_base_source = source;
+			return;
+		}
+}
+
+/* qemu elf2dmp: the IDT's first handler lies in ntoskrnl. */
 static void kernel_from_idt(struct address_space *space, const struct dump_facts *facts,
 			    struct os_identity *os)
 {
@@ -200,12 +192,90 @@ static void kernel_from_idt(struct address_space *space, const struct dump_facts
 	uint32_t high;
 	memcpy(&high, gate + 8, 4);
 	handler |= (uint64_t)high << 32;
-	for (uint64_t page = handler & ~0xfffULL, n = 0; n < KERNEL_SCAN_PAGES; n++, page -= 0x1000)
-		if (is_image_base(space, page)) {
-			os->kernel_base = known_u64(page);
-			os->kernel_base_source = "a scan down from the IDT's first handler";
-			return;
-		}
+	kernel_below(space, handler, "a scan down from the IDT's first handler", os);
+}
+
+/* MemProcFS: the low stub's LmTarget lies in ntoskrnl (dump-formats.md §8). */
+static void kernel_from_low_stub(struct address_space *space, uint64_t kernel_hint,
+				 struct os_identity *os)
+{
+	if (!os->kernel_base.known && kernel_hint)
+		kernel_below(space, kernel_hint, "a scan down from the low stub's kernel entry", os);
+}
+
+static void use_kdbg(struct os_identity *os, const struct kdbg_block *block, const char *source)
+{
+	os->kdbg = known_u64(block->address);
+	os->kdbg_state = block->state;
+	os->kdbg_source = source;
+	os->kdbg_key = block->key;
+	if (block->kern_base && !os->kernel_base.known) {
+		os->kernel_base = known_u64(block->kern_base);
+		os->kernel_base_source = "KDBG KernBase";
+	}
+	if (block->ps_loaded_module_list)
+		maybe_fill(&os->ps_loaded_module_list, known_u64(block->ps_loaded_module_list));
+	if (block->ps_active_process_head)
+		maybe_fill(&os->ps_active_process_head, known_u64(block->ps_active_process_head));
+	if (!os->list_heads_source && (block->ps_loaded_module_list || block->ps_active_process_head))
+		os->list_heads_source = "KDBG";
+}
+
+/* The header's KdDebuggerDataBlock.  An encoded block that its tag and
+ * build sizes cannot decode is tried again once the kernel base — the
+ * better plaintext — is known: its error is returned for that. */
+static struct error *kdbg_from_header(struct address_space *space, const struct dump_facts *facts,
+				      struct os_identity *os, struct kdbg_block *block)
+{
+	if (!facts->kd_debugger_data_block.known || !facts->kd_debugger_data_block.value)
+		return NULL;
+	uint64_t address = facts->kd_debugger_data_block.value;
+	if (os->paging != PAGING_X64)
+		address &= 0xffffffffULL;
+	os->kdbg = known_u64(address);
+	struct error *error = kdbg_read(space, os->paging, address, UNKNOWN_U64, block);
+	if (!error) {
+		use_kdbg(os, block, "the crash dump header");
+		return NULL;
+	}
+	if (block->state == KDBG_ENCODED)
+		return error;
+	os_note(os, "KdDebuggerDataBlock at 0x%" PRIx64 " is not readable: %s", address,
+		error->message);
+	error_free(error);
+	return NULL;
+}
+
+static void decode_header_kdbg(struct address_space *space, struct os_identity *os,
+			       struct kdbg_block *block, struct error *undecoded)
+{
+	if (os->kernel_base.known) {
+		error_free(undecoded);
+		undecoded = kdbg_read(space, os->paging, block->address, os->kernel_base, block);
+	}
+	if (undecoded) {
+		os->kdbg_state = KDBG_ENCODED;
+		os->kdbg_source = "the crash dump header";
+		os_note(os, "KdDebuggerDataBlock is encoded and could not be decoded without symbols: %s",
+			undecoded->message);
+		error_free(undecoded);
+		return;
+	}
+	use_kdbg(os, block, "the crash dump header");
+}
+
+static void kdbg_from_data_section(struct address_space *space, struct os_identity *os)
+{
+	if (!os->kernel_base.known || os->kdbg_state != KDBG_NOT_FOUND)
+		return;
+	struct kdbg_block block;
+	struct error *error = kdbg_scan_image(space, os->paging, os->kernel_base.value, &block);
+	if (error) {
+		os_note(os, "no KDBG block found in the kernel image: %s", error->message);
+		error_free(error);
+		return;
+	}
+	use_kdbg(os, &block, "a scan of the kernel's .data section");
 }
 
 static void read_kuser(struct address_space *space, struct os_identity *os)
@@ -260,21 +330,28 @@ void identify_os(struct physical_memory *memory, struct os_identity *os)
 		os->build = known_u64(facts->minor_version.value);
 		os->build_source = "the crash dump header (MinorVersion)";
 	}
-	if (facts->ps_active_process_head.known || facts->ps_loaded_module_list.known)
+	/* A header field of 0 names no list: KDBG may still give it. */
+	if (facts->ps_active_process_head.known && facts->ps_active_process_head.value)
+		os->ps_active_process_head = facts->ps_active_process_head;
+	if (facts->ps_loaded_module_list.known && facts->ps_loaded_module_list.value)
+		os->ps_loaded_module_list = facts->ps_loaded_module_list;
+	if (os->ps_active_process_head.known || os->ps_loaded_module_list.known)
 		os->list_heads_source = "the crash dump header";
-	os->ps_active_process_head = facts->ps_active_process_head;
-	os->ps_loaded_module_list = facts->ps_loaded_module_list;
-	if (!choose_paging(facts, os))
+	uint64_t kernel_hint = 0;
+	if (!choose_paging(memory, facts, os, &kernel_hint))
 		return;
-	find_dtb(memory, facts, os);
+	find_dtb(memory, facts, os, &kernel_hint);
 	if (!os->dtb.known)
 		return;
 	struct address_space *space = address_space_new(memory, os->paging, os->dtb.value);
-	read_kdbg(space, facts, os);
-	if (!os->list_heads_source && os->kdbg_state == KDBG_PLAIN)
-		os->list_heads_source = "KDBG";
+	struct kdbg_block header_block;
+	struct error *undecoded = kdbg_from_header(space, facts, os, &header_block);
 	kernel_from_module_list(space, os);
 	kernel_from_idt(space, facts, os);
+	kernel_from_low_stub(space, kernel_hint, os);
+	if (undecoded)
+		decode_header_kdbg(space, os, &header_block, undecoded);
+	kdbg_from_data_section(space, os);
 	read_pdb(space, os);
 	read_kuser(space, os);
 	address_space_free(space);

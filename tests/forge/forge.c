@@ -137,6 +137,16 @@ void forge_set_header(struct forge *forge, const struct forge_header *header)
 	forge->header = *header;
 }
 
+void forge_set_cpu(struct forge *forge, unsigned cpu, const struct forge_cpu *state)
+{
+	if (cpu >= FORGE_CPUS) {
+		forge_note_misuse(forge, "forge_set_cpu: CPU %u, the forge keeps %d", cpu, FORGE_CPUS);
+		return;
+	}
+	forge->cpus[cpu] = *state;
+	forge->cpu_set[cpu] = true;
+}
+
 struct forge_header forge_effective_header(const struct forge *forge)
 {
 	struct forge_header header = forge->header;

@@ -84,6 +84,62 @@ struct forge_header {
 };
 void forge_set_header(struct forge *forge, const struct forge_header *header);
 
+/* Processor state for the ELF "QEMU" notes (dump-formats.md §7).  A CPU
+ * not set has the DTB as CR3 and zeros elsewhere; CPUs at or past the
+ * header's processor count are not written. */
+enum { FORGE_CPUS = 8 };
+struct forge_cpu {
+	uint64_t cr3;
+	uint64_t gs_base;  /* bit 63 set: the CPU was in kernel mode */
+	uint64_t idt_base;
+};
+void forge_set_cpu(struct forge *forge, unsigned cpu, const struct forge_cpu *state);
+
+/* A minimal x64 Windows kernel for src/kernel/'s tests (forge_kernel.c),
+ * mapped with 4 KiB pages at base_va (physical base_pa on):
+ *   RVA 0          headers: "MZ", e_lfanew 0x100, "PE\0\0", a PE32+
+ *                  optional header (debug directory: entry 6) and a
+ *                  section table .text, .data;
+ *   RVA 0x1000     .text, text_pages: the debug directory (one CodeView
+ *                  entry) at its start, the RSDS record at +0x40;
+ *   after .text    .data, data_pages: PsLoadedModuleList (a LIST_ENTRY) at
+ *                  +0, PsActiveProcessHead at +0x10 (pointing at itself),
+ *                  the first LDR_DATA_TABLE_ENTRY (DllBase at +0x30 =
+ *                  base_va) at +0x100, and the KDBG block at kdbg_offset.
+ * The KDBG block (_KDDEBUGGER_DATA64's first 0x58 bytes: List pointing at
+ * the module list head, "KDBG", kdbg_size, KernBase, and the two list
+ * heads) is stored as Windows 8+ x64 encodes it when encoded is set, with
+ * KiWaitNever, KiWaitAlways and &KdpDataBlockEncoded as given (encoding:
+ * the inverse of dump-formats.md §6's decoding).
+ * kuser_pa, when not 0, maps KUSER_SHARED_DATA (0xfffff78000000000) with
+ * NtBuildNumber (+0x260), NtMajorVersion (+0x26c), NtMinorVersion (+0x270).
+ * idt_va, when not 0, maps one IDT page there (physical idt_pa) whose gate 0
+ * is an interrupt gate to base_va + handler_rva. */
+struct forge_kernel {
+	uint64_t base_va, base_pa;
+	uint32_t text_pages, data_pages;
+	char pdb_name[32];
+	uint8_t pdb_guid[16]; /* as stored: Data1, Data2, Data3 little-endian */
+	uint32_t pdb_age;
+	bool kdbg;
+	uint32_t kdbg_offset, kdbg_size;
+	bool encoded;
+	uint64_t wait_never, wait_always, encoded_flag_address;
+	uint64_t kuser_pa;
+	uint32_t nt_major, nt_minor, nt_build_number;
+	uint64_t idt_va, idt_pa;
+	uint32_t handler_rva;
+};
+/* Where forge_kernel put things. */
+struct forge_kernel_layout {
+	uint64_t data_va, data_pa;
+	uint64_t kdbg_va, module_list_va, process_list_va;
+};
+struct forge_kernel_layout forge_kernel(struct forge *forge, const struct forge_kernel *kernel);
+/* The published encoding's inverse, for one qword (dump-formats.md §6). */
+uint64_t forge_kdbg_encode(uint64_t plain, uint64_t wait_never, uint64_t wait_always,
+			   uint64_t encoded_flag_address);
+
 /* Writes the scenario.  The error names the path.  A misuse of the void
  * calls above (pages past max_pfn, forge_write to an absent page, no free
  * PFN for a table) comes back here as ERROR_USAGE. */

@@ -3,7 +3,8 @@
  * one PT_NOTE first, then one PT_LOAD per run of pages with p_paddr =
  * p_vaddr = the physical start, then the notes, then memory (not
  * page-aligned, as in QEMU's file).  Notes: an NT_PRSTATUS "CORE" note per
- * CPU, then a "QEMU" note per CPU carrying QEMUCPUState with CR3.
+ * CPU, then a "QEMU" note per CPU carrying QEMUCPUState with CR3 (and the
+ * gs and IDT bases forge_set_cpu gives).
  *
  * x86 scenarios get EM_386 in an ELF64 file, the class QEMU promotes
  * 32-bit guests to when their RAM ends above 4 GiB (§7). */
@@ -28,6 +29,8 @@
 /* QEMUCPUState version 1 with kernel_gs_base (dump-formats.md §7). */
 #define QEMU_CPU_STATE_VERSION 1
 #define QEMU_CPU_STATE_SIZE 0x1b8
+#define QEMU_CPU_STATE_GS_BASE (0xf8 + 16)  /* segment gs: selector, limit, flags, pad, base */
+#define QEMU_CPU_STATE_IDT_BASE (0x170 + 16)
 #define QEMU_CPU_STATE_CR0 0x188
 #define QEMU_CPU_STATE_CR3 0x1a0
 #define QEMU_CPU_STATE_CR4 0x1a8
@@ -74,8 +77,13 @@ static size_t put_notes(const struct forge *forge, uint32_t processors, uint8_t 
 		memset(state, 0, sizeof state);
 		put_le32(state + 0, QEMU_CPU_STATE_VERSION);
 		put_le32(state + 4, QEMU_CPU_STATE_SIZE);
+		bool set = cpu < FORGE_CPUS && forge->cpu_set[cpu];
 		put_le64(state + QEMU_CPU_STATE_CR0, GUEST_CR0);
-		put_le64(state + QEMU_CPU_STATE_CR3, forge->dtb);
+		put_le64(state + QEMU_CPU_STATE_CR3, set ? forge->cpus[cpu].cr3 : forge->dtb);
+		if (set) {
+			put_le64(state + QEMU_CPU_STATE_GS_BASE, forge->cpus[cpu].gs_base);
+			put_le64(state + QEMU_CPU_STATE_IDT_BASE, forge->cpus[cpu].idt_base);
+		}
 		put_le64(state + QEMU_CPU_STATE_CR4, forge->arch == FORGE_X86 ? GUEST_CR4_PSE : GUEST_CR4_PAE);
 		/* QEMU gives the "QEMU" note type 0 (§7). */
 		written += put_note(at + written, "QEMU", 0, state, sizeof state);

@@ -44,6 +44,8 @@ struct forge {
 	struct u64_vec written_pfns; /* the map's keys, to free the copies */
 	struct u64_vec dropped;      /* table pages left out of the file */
 	struct forge_header header;
+	struct forge_cpu cpus[FORGE_CPUS];
+	bool cpu_set[FORGE_CPUS];
 	uint64_t next_table_pfn;
 	uint64_t dtb; /* 0 until the top table exists */
 	char *misuse; /* the first misuse, reported by forge_write_dump */

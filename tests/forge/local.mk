@@ -7,7 +7,8 @@ tests_forge_libforge_a_SOURCES = \
 	tests/forge/forge.c tests/forge/forge_ranges.c tests/forge/forge_tables.c \
 	tests/forge/forge_file.c tests/forge/forge_dump.c tests/forge/forge_raw.c \
 	tests/forge/forge_windows_header.c tests/forge/forge_windows.c \
-	tests/forge/forge_elf.c tests/forge/forge_damage.c tests/forge/forge_sparse.c
+	tests/forge/forge_elf.c tests/forge/forge_damage.c tests/forge/forge_sparse.c \
+	tests/forge/forge_kernel.c
 FORGE_LIBS = tests/forge/libforge.a libalpcgraph.a
 
 # `make tests/forge/forge` builds the program for bench/ and for people.

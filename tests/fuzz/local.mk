@@ -4,6 +4,8 @@ FUZZ_TARGETS = tests/fuzz/fuzz_transcript tests/fuzz/fuzz_translate
 # The crash dump reader: the header and probes, then each page layout.
 FUZZ_TARGETS += tests/fuzz/fuzz_dump_header tests/fuzz/fuzz_dump_runs \
 	tests/fuzz/fuzz_dump_bitmap tests/fuzz/fuzz_dump_rdmp
+# The kernel room: PE headers, CodeView record, KDBG read, decoded and scanned.
+FUZZ_TARGETS += tests/fuzz/fuzz_kernel_image
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -24,7 +26,11 @@ tests_fuzz_fuzz_dump_bitmap_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_dump_rdmp_SOURCES = tests/fuzz/fuzz_dump_rdmp.c tests/fuzz/dump_fuzz.h
 tests_fuzz_fuzz_dump_rdmp_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_dump_rdmp_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_kernel_image_SOURCES = tests/fuzz/fuzz_kernel_image.c
+tests_fuzz_fuzz_kernel_image_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_kernel_image_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
-EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict
+EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict \
+	tests/fuzz/kernel_image.dict
