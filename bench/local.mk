@@ -6,7 +6,10 @@ bench_bench_transcript_LDADD = $(ALPCGRAPH_LIBS)
 CLEANFILES += bench/bench_transcript bench/bench_dump
 bench_bench_dump_SOURCES = bench/bench_dump.c
 bench_bench_dump_LDADD = $(ALPCGRAPH_LIBS)
+# The sparse dump's size and how much of it is present (the issue's figures).
+BENCH_DUMP_SIZES = 8G 4G
 bench: bench/bench_transcript$(EXEEXT) bench/bench_dump$(EXEEXT) alpcgraph$(EXEEXT) tests/forge/forge$(EXEEXT)
 	ALPCGRAPH_TEMPLATES='$(abs_top_srcdir)/templates' bench/bench_transcript ./alpcgraph$(EXEEXT) $(BENCH_THREADS)
-	bench/bench_dump tests/forge/forge$(EXEEXT) $(BENCH_DUMP_SIZES)
+	qemu="$${ALPCGRAPH_SHARED:-$(abs_top_srcdir)/../shared}/corpus/qemu"; \
+	bench/bench_dump tests/forge/forge$(EXEEXT) $(BENCH_DUMP_SIZES) $$(test -d "$$qemu" && echo "$$qemu")
 .PHONY: bench

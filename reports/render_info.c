@@ -3,6 +3,7 @@
  * the crash, the time — each value with where it was found. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "reports.h"
@@ -15,8 +16,33 @@ static void put_address(FILE *out, const char *label, maybe_u64 value, const cha
 	else
 		fputs("?", out);
 	if (source)
-		fprintf(out, " (%s)", source);
+		fprintf(out, "  from %s", source);
 	fputc('\n', out);
+}
+
+/* What became of the KDBG block: its state says whether the list heads
+ * and kernel base above could come from it. */
+static const char *kdbg_state_text(const char *state)
+{
+	if (!state)
+		return NULL;
+	if (strcmp(state, "plain") == 0)
+		return "(plain)";
+	if (strcmp(state, "decoded") == 0)
+		return "(encoded, decoded)";
+	return "(encoded, not decoded)";
+}
+
+/* 4 KiB pages in the largest binary unit that keeps a whole number in
+ * front, with one decimal above a GiB. */
+static void put_size(FILE *out, uint64_t pages)
+{
+	if (pages >= 262144)
+		fprintf(out, "%" PRIu64 ".%" PRIu64 " GiB", pages / 262144, pages % 262144 * 10 / 262144);
+	else if (pages >= 256)
+		fprintf(out, "%" PRIu64 " MiB", pages / 256);
+	else
+		fprintf(out, "%" PRIu64 " KiB", pages * 4);
 }
 
 /* FILETIME: 100 ns since 1601; 11644473600 s before 1970. */
@@ -36,8 +62,9 @@ static void put_time(FILE *out, maybe_u64 filetime, maybe_u64 uptime)
 		fputs("?", out);
 	if (uptime.known) {
 		uint64_t total = uptime.value / 10000000;
-		fprintf(out, ", up %" PRIu64 " days %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, total / 86400,
-			total / 3600 % 24, total / 60 % 60, total % 60);
+		uint64_t days = total / 86400;
+		fprintf(out, ", up %" PRIu64 " day%s %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64, days,
+			days == 1 ? "" : "s", total / 3600 % 24, total / 60 % 60, total % 60);
 	}
 	fputc('\n', out);
 }
@@ -59,7 +86,7 @@ struct error *render_info_text(FILE *out, const struct snapshot *snapshot)
 	fprintf(out, ", paging %s\n", s->paging ? s->paging : "?");
 	fprintf(out, "%-21s%s", "Build:", s->build ? s->build : "?");
 	if (s->build_source)
-		fprintf(out, " (%s)", s->build_source);
+		fprintf(out, "  from %s", s->build_source);
 	fprintf(out, "\n%-21s", "Kernel PDB:");
 	if (s->pdb_guid)
 		fprintf(out, "%s %s age %" PRIu64 "\n", s->pdb_name ? s->pdb_name : "?", s->pdb_guid,
@@ -67,17 +94,26 @@ struct error *render_info_text(FILE *out, const struct snapshot *snapshot)
 	else
 		fputs("?\n", out);
 	fprintf(out, "%-21s", "Physical memory:");
-	if (s->present_pages.known)
-		fprintf(out, "%" PRIu64 " pages present (%" PRIu64 " MiB) in %" PRIu64 " range%s\n",
-			s->present_pages.value, s->present_pages.value / 256, s->page_ranges.value,
+	if (s->present_pages.known) {
+		fprintf(out, "%" PRIu64 " pages present (", s->present_pages.value);
+		put_size(out, s->present_pages.value);
+		fprintf(out, ") in %" PRIu64 " range%s\n", s->page_ranges.value,
 			s->page_ranges.value == 1 ? "" : "s");
-	else
+	} else {
 		fputs("?\n", out);
+	}
 	put_address(out, "DTB:", s->dtb, s->dtb_source);
 	put_address(out, "Kernel base:", s->kernel_base, s->kernel_base_source);
-	put_address(out, "PsActiveProcessHead:", s->ps_active_process_head, NULL);
-	put_address(out, "PsLoadedModuleList:", s->ps_loaded_module_list, NULL);
-	put_address(out, "KdDebuggerDataBlock:", s->kd_debugger_data_block, s->kdbg_state);
+	put_address(out, "PsActiveProcessHead:", s->ps_active_process_head, s->list_heads_source);
+	put_address(out, "PsLoadedModuleList:", s->ps_loaded_module_list, s->list_heads_source);
+	fprintf(out, "%-21s", "KdDebuggerDataBlock:");
+	if (s->kd_debugger_data_block.known)
+		fprintf(out, "0x%" PRIx64, s->kd_debugger_data_block.value);
+	else
+		fputs("?", out);
+	if (kdbg_state_text(s->kdbg_state))
+		fprintf(out, " %s", kdbg_state_text(s->kdbg_state));
+	fputc('\n', out);
 	fprintf(out, "%-21s", "Bugcheck:");
 	if (s->bugcheck_code.known) {
 		fprintf(out, "0x%" PRIx64 " (", s->bugcheck_code.value);

@@ -214,6 +214,7 @@ static void write_system(struct json_writer *w, const struct system_info *system
 	key_string(w, "kernel_base_source", system->kernel_base_source);
 	key_address(w, "ps_active_process_head", system->ps_active_process_head);
 	key_address(w, "ps_loaded_module_list", system->ps_loaded_module_list);
+	key_string(w, "list_heads_source", system->list_heads_source);
 	key_address(w, "kd_debugger_data_block", system->kd_debugger_data_block);
 	key_string(w, "kdbg_state", system->kdbg_state);
 	key_uint(w, "bugcheck_code", system->bugcheck_code);

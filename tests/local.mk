@@ -10,6 +10,7 @@ AM_TESTS_ENVIRONMENT = \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0; export ASAN_OPTIONS; \
 	LSAN_OPTIONS=suppressions='$(abs_top_srcdir)/tests/lsan.supp':print_suppressions=0; export LSAN_OPTIONS; \
 	ALPCGRAPH='$(abs_top_builddir)/alpcgraph'; export ALPCGRAPH; \
+	ALPCGRAPH_FORGE='$(abs_top_builddir)/tests/forge/forge'; export ALPCGRAPH_FORGE; \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; export UBSAN_OPTIONS;
 
 include tests/unit/local.mk

@@ -49,6 +49,7 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 	system->kernel_base_source = os->kernel_base_source;
 	system->ps_active_process_head = os->ps_active_process_head;
 	system->ps_loaded_module_list = os->ps_loaded_module_list;
+	system->list_heads_source = os->list_heads_source;
 	system->kdbg_state = os->kdbg_state == KDBG_PLAIN     ? "plain"
 			     : os->kdbg_state == KDBG_DECODED ? "decoded"
 			     : os->kdbg_state == KDBG_ENCODED ? "encoded"

@@ -374,8 +374,9 @@ struct system_info {
 	const char *kernel_base_source;
 	maybe_u64 ps_active_process_head;
 	maybe_u64 ps_loaded_module_list;
+	const char *list_heads_source;
 	maybe_u64 kd_debugger_data_block;
-	const char *kdbg_state;      /* "plain", "encoded", NULL */
+	const char *kdbg_state;      /* "plain", "decoded", "encoded", NULL */
 	maybe_u64 bugcheck_code;
 	maybe_u64 bugcheck_parameters[4];
 	maybe_u64 system_time;       /* FILETIME: 100 ns since 1601 */

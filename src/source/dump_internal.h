@@ -68,6 +68,8 @@ struct dump_format_ops {
 	void (*close)(struct dump *dump);
 };
 
+enum { DUMP_RECENT_WINDOWS = 1024 };
+
 struct dump {
 	char *path;
 	int fd;                     /* -1 for dump_open_memory */
@@ -81,7 +83,11 @@ struct dump {
 	const struct dump_format_ops *ops;
 	void *locator;              /* the format's page index */
 	char dump_type_text[32];    /* facts.dump_type_name for unnamed types */
-	uint64_t pages_handed_out;  /* since the resident copies were last dropped */
+	/* Residency (dump_open.c): 64 KiB windows of the file handed out
+	 * since the resident copies were last dropped, and which windows were
+	 * handed out lately (slot = window hash, value = window + 1). */
+	uint64_t windows_handed_out;
+	uint64_t recent_windows[DUMP_RECENT_WINDOWS];
 };
 
 /* The rows of the table, one per format file. */

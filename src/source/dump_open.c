@@ -120,17 +120,21 @@ static void describe_page(uint64_t pfn, char *text, size_t size)
 		snprintf(text, size, "page frame 0x%" PRIx64, pfn);
 }
 
-/* The mapping is a window onto the file, not a copy: once the pages handed
- * out pass the budget, the process's resident copies are dropped.  The
- * mapping is private and read-only, so MADV_DONTNEED loses nothing: the
- * next access faults the page back in from the page cache, and pointers
- * handed out earlier stay valid.  This keeps a walk over a 64 GiB dump
- * from growing the RSS to the size of the dump.  A fault maps more than
- * the page asked for: fault-around and the page cache's large folios made
- * one random 4 KiB access cost 280 KiB of RSS on the CI machine (Linux
- * 6.18; neither MADV_RANDOM nor MADV_NOHUGEPAGE changes it), so 512 pages
- * handed out can mean 140 MiB resident. */
-enum { RESIDENT_PAGE_BUDGET = 512 };
+/* The mapping is a window onto the file, not a copy: once enough of it has
+ * been handed out, the process's resident copies are dropped.  The mapping
+ * is private and read-only, so MADV_DONTNEED loses nothing: the next
+ * access faults the page back in from the page cache, and pointers handed
+ * out earlier stay valid.  This keeps a walk over a 64 GiB dump from
+ * growing the RSS to the size of the dump.  A fault maps more than the
+ * page asked for: fault-around and the page cache's large folios made one
+ * random 4 KiB access cost 280 KiB of RSS on the CI machine (Linux 6.18;
+ * neither MADV_RANDOM nor MADV_NOHUGEPAGE changes it), so the budget is
+ * 512 distinct 64 KiB windows — up to 140 MiB resident.  Only windows not
+ * handed out lately count, so a walk that keeps returning to the same
+ * structures (a list head, a handle table) does not fault them in again
+ * and again; a window forgotten by a collision in the small table only
+ * counts twice, which errs on the side of less memory. */
+enum { RESIDENT_WINDOW_BUDGET = 512, WINDOW_SHIFT = 16 };
 
 static void drop_resident_pages(const struct dump *dump, const unsigned char *start, uint64_t length)
 {
@@ -142,11 +146,17 @@ static void drop_resident_pages(const struct dump *dump, const unsigned char *st
 	madvise((void *)first, end - first, MADV_DONTNEED);
 }
 
-static void keep_residency_bounded(struct dump *dump)
+static void keep_residency_bounded(struct dump *dump, uint64_t offset)
 {
-	if (++dump->pages_handed_out < RESIDENT_PAGE_BUDGET)
+	uint64_t window = offset >> WINDOW_SHIFT;
+	uint64_t *slot = &dump->recent_windows[(window * 0x9e3779b97f4a7c15ULL) >> 54];
+	if (*slot == window + 1)
 		return;
-	dump->pages_handed_out = 0;
+	*slot = window + 1;
+	if (++dump->windows_handed_out < RESIDENT_WINDOW_BUDGET)
+		return;
+	dump->windows_handed_out = 0;
+	memset(dump->recent_windows, 0, sizeof dump->recent_windows);
 	drop_resident_pages(dump, dump->bytes, dump->size);
 }
 
@@ -177,7 +187,7 @@ const unsigned char *dump_page(struct dump *dump, uint64_t pfn, struct error **e
 				       page, dump->size, offset, dump->facts.pages_missing_from_file);
 		return NULL;
 	}
-	keep_residency_bounded(dump);
+	keep_residency_bounded(dump, offset);
 	return dump->bytes + offset;
 }
 

@@ -5,7 +5,75 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "json_schema.h"
+
+/* ---- the schema published in docs/json.md ------------------------------ */
+
+char *json_docs_text(void)
+{
+	char path[4096];
+	const char *srcdir = getenv("srcdir"); /* set by automake's test driver */
+	snprintf(path, sizeof path, "%s/docs/json.md", srcdir ? srcdir : ALPCGRAPH_SOURCE_DIR);
+	char *text = read_whole_file(path, NULL);
+	if (!text)
+		fprintf(stderr, "cannot read %s\n", path);
+	return text;
+}
+
+static const char fence_open[] = "```json\n";
+static const char fence_close[] = "\n```";
+
+bool json_docs_schema_block(const char *doc, size_t *start, size_t *end)
+{
+	const char *open = strstr(doc, fence_open);
+	if (!open || strstr(open + 1, fence_open))
+		return false;
+	const char *body = open + sizeof fence_open - 1;
+	const char *close = strstr(body, fence_close);
+	if (!close)
+		return false;
+	*start = (size_t)(body - doc);
+	*end = (size_t)(close - doc);
+	return true;
+}
+
+static char *failure_text(const char *text)
+{
+	char *copy = malloc(strlen(text) + 1);
+	if (copy)
+		strcpy(copy, text);
+	return copy;
+}
+
+struct json_object *json_schema_published(char **failure)
+{
+	*failure = NULL;
+	char *doc = json_docs_text();
+	if (!doc) {
+		*failure = failure_text("docs/json.md cannot be read");
+		return NULL;
+	}
+	size_t start, end;
+	struct json_object *schema = NULL;
+	if (!json_docs_schema_block(doc, &start, &end)) {
+		*failure = failure_text("docs/json.md does not hold exactly one ```json block");
+	} else {
+		struct json_tokener *tokener = json_tokener_new();
+		json_tokener_set_flags(tokener, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+		schema = json_tokener_parse_ex(tokener, doc + start, (int)(end - start + 1));
+		if (json_tokener_get_error(tokener) != json_tokener_success) {
+			*failure = failure_text(json_tokener_error_desc(json_tokener_get_error(tokener)));
+			json_object_put(schema);
+			schema = NULL;
+		}
+		json_tokener_free(tokener);
+	}
+	free(doc);
+	return schema;
+}
+
+/* ---- validation ---------------------------------------------------------- */
 
 struct validation {
 	struct json_object *root; /* the schema document, for $ref */

@@ -17,6 +17,8 @@
 #define ALPCGRAPH_TEST_JSON_SCHEMA_H
 
 #include <json.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 enum { JSON_SCHEMA_KEY_ORDER = 1 };
 
@@ -25,5 +27,15 @@ enum { JSON_SCHEMA_KEY_ORDER = 1 };
  * "/inputs/0/processes/1/pid: 'abc' is not of type integer". */
 char *json_schema_validate(struct json_object *schema, struct json_object *instance,
 			   unsigned flags);
+
+/* docs/json.md, read from $(srcdir) (NULL and a message on stderr when it
+ * cannot be read; the caller frees it). */
+char *json_docs_text(void);
+/* Its one ```json block: [*start, *end) within doc.  False when there is
+ * not exactly one. */
+bool json_docs_schema_block(const char *doc, size_t *start, size_t *end);
+/* The schema published there, parsed strictly; NULL and a malloc'd
+ * *failure when it cannot be read or parsed.  The caller puts it. */
+struct json_object *json_schema_published(char **failure);
 
 #endif

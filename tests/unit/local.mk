@@ -31,4 +31,5 @@ tests_unit_test_harness_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_harness_LDADD = $(TEST_LIBS)
 include tests/unit/memory_tests.mk
 include tests/unit/windows_dump_tests.mk
+include tests/unit/info_tests.mk
 include tests/unit/kernel_tests.mk

@@ -450,43 +450,6 @@ static void cache_hits_inside_large_pages_and_can_be_turned_off(void)
 	close_dump(&o);
 }
 
-static double seconds_now(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
-/* Not a pass/fail check: prints translations per second with and without
- * the cache over the guest's mapped pages (the figure in the report). */
-static void translation_rate(void)
-{
-	static const char *const files[] = { "lm.elf", "lm.zlib.reass" };
-	for (unsigned f = 0; f < 2; f++) {
-		struct opened o = open_dump(unpacked(files[f]), DUMP_DETECT);
-		for (int cached = 1; cached >= 0; cached--) {
-			address_space_use_cache(o.space, cached);
-			enum { N = 400000 };
-			uint64_t seed = 12345, sum = 0, physical;
-			double start = seconds_now();
-			for (int i = 0; i < N; i++) {
-				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-				uint64_t va = (seed >> 33) & 1 ? 0xffffffff80000000ULL + ((seed >> 12) & 0x1ff000)
-							       : 0x200000 + ((seed >> 20) & 0x1000);
-				struct error *error = virtual_translate(o.space, va, &physical);
-				CU_ASSERT_PTR_NULL(error);
-				error_free(error);
-				sum += physical;
-			}
-			double elapsed = seconds_now() - start;
-			printf("\n    %s, cache %s: %.2f M translations/s (checksum %" PRIx64 ")", files[f],
-			       cached ? "on " : "off", N / elapsed / 1e6, sum);
-		}
-		close_dump(&o);
-	}
-	printf("\n");
-}
-
 int main(void)
 {
 	const char *shared = shared_dir();
@@ -516,7 +479,6 @@ int main(void)
 		{ "raw image of the guest translates", raw_image_of_the_guest_translates },
 		{ "cache hits inside large pages and can be turned off",
 		  cache_hits_inside_large_pages_and_can_be_turned_off },
-		{ "translation rate", translation_rate },
 		{ NULL, NULL },
 	};
 	static const struct test_suite suites[] = {

@@ -168,48 +168,17 @@ static bool has_size_at(struct json_object *root, const char *path, size_t expec
 
 /* ---- the schema in docs/json.md --------------------------------------- */
 
-static char *read_json_doc(void)
-{
-	char path[PATH_MAX];
-	const char *srcdir = getenv("srcdir"); /* set by automake's test driver */
-	snprintf(path, sizeof path, "%s/docs/json.md", srcdir ? srcdir : ALPCGRAPH_SOURCE_DIR);
-	char *text = read_whole_file(path, NULL);
-	if (!text)
-		fprintf(stderr, "cannot read %s\n", path);
-	return text;
-}
-
-static const char fence_open[] = "```json\n";
-static const char fence_close[] = "\n```";
-
-/* The one ```json block: start and end offsets within doc. */
-static bool find_schema_block(const char *doc, size_t *start, size_t *end)
-{
-	const char *open = strstr(doc, fence_open);
-	if (!open || strstr(open + 1, fence_open))
-		return false;
-	const char *body = open + sizeof fence_open - 1;
-	const char *close = strstr(body, fence_close);
-	if (!close)
-		return false;
-	*start = (size_t)(body - doc);
-	*end = (size_t)(close - doc);
-	return true;
-}
-
 static struct json_object *parsed_schema;
 
 static struct json_object *schema(void)
 {
-	if (parsed_schema)
-		return parsed_schema;
-	char *doc = read_json_doc();
-	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	size_t start, end;
-	bool found = find_schema_block(doc, &start, &end);
-	CU_ASSERT_TRUE_FATAL(found);
-	parsed_schema = parse_strictly(doc + start, end - start + 1);
-	free(doc);
+	if (!parsed_schema) {
+		char *failure = NULL;
+		parsed_schema = json_schema_published(&failure);
+		if (failure)
+			fprintf(stderr, "\n  %s\n", failure);
+		free(failure);
+	}
 	CU_ASSERT_PTR_NOT_NULL_FATAL(parsed_schema);
 	return parsed_schema;
 }
@@ -1005,10 +974,10 @@ static void path_with_control_characters_stays_valid(void)
 
 static void docs_hold_exactly_one_json_block(void)
 {
-	char *doc = read_json_doc();
+	char *doc = json_docs_text();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	size_t start, end;
-	CU_ASSERT_TRUE(find_schema_block(doc, &start, &end));
+	CU_ASSERT_TRUE(json_docs_schema_block(doc, &start, &end));
 	free(doc);
 	CU_ASSERT(is_string_at(schema(), "$defs/address/pattern", "^0x(0|[1-9a-f][0-9a-f]*)$"));
 }
@@ -1103,10 +1072,10 @@ static void check_documented(struct json_object *node, const char *where, void *
 
 static void every_schema_key_is_described_in_the_prose(void)
 {
-	char *doc = read_json_doc();
+	char *doc = json_docs_text();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	size_t start, end;
-	CU_ASSERT_TRUE_FATAL(find_schema_block(doc, &start, &end));
+	CU_ASSERT_TRUE_FATAL(json_docs_schema_block(doc, &start, &end));
 	doc[start] = '\0'; /* the prose is what comes before the schema */
 	struct prose prose = { doc, 0 };
 	each_schema(schema(), "", check_documented, &prose);
