@@ -113,6 +113,8 @@ struct error *render_info_text(FILE *out, const struct snapshot *snapshot)
 		fputs("?", out);
 	if (kdbg_state_text(s->kdbg_state))
 		fprintf(out, " %s", kdbg_state_text(s->kdbg_state));
+	if (s->kdbg_source)
+		fprintf(out, "  from %s", s->kdbg_source);
 	fputc('\n', out);
 	fprintf(out, "%-21s", "Bugcheck:");
 	if (s->bugcheck_code.known) {

@@ -217,6 +217,7 @@ static void write_system(struct json_writer *w, const struct system_info *system
 	key_string(w, "list_heads_source", system->list_heads_source);
 	key_address(w, "kd_debugger_data_block", system->kd_debugger_data_block);
 	key_string(w, "kdbg_state", system->kdbg_state);
+	key_string(w, "kdbg_source", system->kdbg_source);
 	key_uint(w, "bugcheck_code", system->bugcheck_code);
 	json_write_key(w, "bugcheck_parameters");
 	json_write_begin_array(w);

@@ -8,12 +8,12 @@
 #include "error.h"
 
 /* Kept for the case where even a small message cannot be allocated. */
-static struct error out_of_memory = { ERROR_NO_MEMORY, {0} };
+static struct error out_of_memory = { ERROR_NO_MEMORY, 0, {0} };
 
-static struct error *error_vformat(enum error_code code, const char *prefix,
-				   const char *format, va_list args) PRINTF_LIKE(3, 0);
+static struct error *error_vformat(enum error_code code, const char *prefix, size_t detail_at,
+				   const char *format, va_list args) PRINTF_LIKE(4, 0);
 
-static struct error *error_vformat(enum error_code code, const char *prefix,
+static struct error *error_vformat(enum error_code code, const char *prefix, size_t detail_at,
 				   const char *format, va_list args)
 {
 	va_list copy;
@@ -27,6 +27,7 @@ static struct error *error_vformat(enum error_code code, const char *prefix,
 	if (!error)
 		return &out_of_memory;
 	error->code = code;
+	error->detail_at = detail_at < prefix_len ? detail_at : prefix_len;
 	memcpy(error->message, prefix, prefix_len);
 	vsnprintf(error->message + prefix_len, (size_t)body + 1, format, args);
 	return error;
@@ -36,7 +37,7 @@ struct error *error_new(enum error_code code, const char *format, ...)
 {
 	va_list args;
 	va_start(args, format);
-	struct error *error = error_vformat(code, "", format, args);
+	struct error *error = error_vformat(code, "", 0, format, args);
 	va_end(args);
 	return error;
 }
@@ -45,10 +46,11 @@ struct error *error_in_file(enum error_code code, const char *path,
 			    const char *format, ...)
 {
 	char prefix[4096];
-	snprintf(prefix, sizeof prefix, "%s: ", path);
+	int path_end = snprintf(prefix, sizeof prefix, "%s: ", path);
 	va_list args;
 	va_start(args, format);
-	struct error *error = error_vformat(code, prefix, format, args);
+	struct error *error = error_vformat(code, prefix, path_end > 0 ? (size_t)path_end : 0,
+					    format, args);
 	va_end(args);
 	return error;
 }
@@ -60,7 +62,7 @@ struct error *error_at_line(enum error_code code, const char *path,
 	snprintf(prefix, sizeof prefix, "%s:%" PRIu64 ": ", path, line);
 	va_list args;
 	va_start(args, format);
-	struct error *error = error_vformat(code, prefix, format, args);
+	struct error *error = error_vformat(code, prefix, 0, format, args);
 	va_end(args);
 	return error;
 }
@@ -72,7 +74,7 @@ struct error *error_at_offset(enum error_code code, const char *path,
 	snprintf(prefix, sizeof prefix, "%s: offset 0x%" PRIx64 ": ", path, offset);
 	va_list args;
 	va_start(args, format);
-	struct error *error = error_vformat(code, prefix, format, args);
+	struct error *error = error_vformat(code, prefix, strlen(path) + 2, format, args);
 	va_end(args);
 	return error;
 }
@@ -119,4 +121,9 @@ char *checked_strdup(const char *text)
 	if (!copy)
 		exhausted();
 	return copy;
+}
+
+const char *error_detail(const struct error *error)
+{
+	return error->message + error->detail_at;
 }

@@ -23,6 +23,7 @@ enum error_code {
 
 struct error {
 	enum error_code code;
+	size_t detail_at; /* where message goes on after "path: " (0: no path) */
 	char message[]; /* "path:line: text", "path: offset 0x..: text" or "text" */
 };
 
@@ -37,6 +38,9 @@ struct error *error_at_offset(enum error_code code, const char *path,
 			      uint64_t offset, const char *format, ...)
 	PRINTF_LIKE(4, 5);
 void error_free(struct error *error);
+/* The message without its leading "path: ", for a sentence that already
+ * names the file ("offset 0x..: text", "text"); a line number stays. */
+const char *error_detail(const struct error *error);
 
 /* Allocation that cannot fail quietly: on exhaustion the process reports
  * "out of memory" and exits.  Inputs are bounded before they are allocated

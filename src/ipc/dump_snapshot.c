@@ -54,6 +54,7 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 			     : os->kdbg_state == KDBG_DECODED ? "decoded"
 			     : os->kdbg_state == KDBG_ENCODED ? "encoded"
 							      : NULL;
+	system->kdbg_source = os->kdbg_source;
 	/* A block found by the scan of an image without a header. */
 	if (os->kdbg.known && !(system->kd_debugger_data_block.known &&
 				system->kd_debugger_data_block.value))

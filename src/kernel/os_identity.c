@@ -241,7 +241,7 @@ static struct error *kdbg_from_header(struct address_space *space, const struct 
 	if (block->state == KDBG_ENCODED)
 		return error;
 	os_note(os, "KdDebuggerDataBlock at 0x%" PRIx64 " is not readable: %s", address,
-		error->message);
+		error_detail(error));
 	error_free(error);
 	return NULL;
 }
@@ -257,7 +257,7 @@ static void decode_header_kdbg(struct address_space *space, struct os_identity *
 		os->kdbg_state = KDBG_ENCODED;
 		os->kdbg_source = "the crash dump header";
 		os_note(os, "KdDebuggerDataBlock is encoded and could not be decoded without symbols: %s",
-			undecoded->message);
+			error_detail(undecoded));
 		error_free(undecoded);
 		return;
 	}
@@ -271,7 +271,7 @@ static void kdbg_from_data_section(struct address_space *space, struct os_identi
 	struct kdbg_block block;
 	struct error *error = kdbg_scan_image(space, os->paging, os->kernel_base.value, &block);
 	if (error) {
-		os_note(os, "no KDBG block found in the kernel image: %s", error->message);
+		os_note(os, "no KDBG block found in the kernel image: %s", error_detail(error));
 		error_free(error);
 		return;
 	}
@@ -286,7 +286,7 @@ static void read_kuser(struct address_space *space, struct os_identity *os)
 	if (!error)
 		error = virtual_read(space, kuser + KUSER_NT_MINOR_VERSION, &minor, 4);
 	if (error) {
-		os_note(os, "KUSER_SHARED_DATA is not readable: %s", error->message);
+		os_note(os, "KUSER_SHARED_DATA is not readable: %s", error_detail(error));
 		error_free(error);
 		return;
 	}
@@ -314,7 +314,7 @@ static void read_pdb(struct address_space *space, struct os_identity *os)
 	struct error *error = pe_debug_record(space, os->kernel_base.value, os->pdb_name,
 					      sizeof os->pdb_name, os->pdb_guid, &age);
 	if (error) {
-		os_note(os, "no CodeView record in the kernel image: %s", error->message);
+		os_note(os, "no CodeView record in the kernel image: %s", error_detail(error));
 		error_free(error);
 		os->pdb_name[0] = os->pdb_guid[0] = '\0';
 		return;

@@ -377,6 +377,7 @@ struct system_info {
 	const char *list_heads_source;
 	maybe_u64 kd_debugger_data_block;
 	const char *kdbg_state;      /* "plain", "decoded", "encoded", NULL */
+	const char *kdbg_source;
 	maybe_u64 bugcheck_code;
 	maybe_u64 bugcheck_parameters[4];
 	maybe_u64 system_time;       /* FILETIME: 100 ns since 1601 */

@@ -11,12 +11,18 @@ static void error_messages_name_file_and_place(void)
 	struct error *error = error_at_line(ERROR_FORMAT, "hang.txt", 42, "bad %s", "Cid");
 	CU_ASSERT_EQUAL(error->code, ERROR_FORMAT);
 	CU_ASSERT_STRING_EQUAL(error->message, "hang.txt:42: bad Cid");
+	CU_ASSERT_STRING_EQUAL(error_detail(error), "hang.txt:42: bad Cid");
 	error_free(error);
 	error = error_at_offset(ERROR_TRUNCATED, "MEMORY.DMP", 0x2000, "header ends");
 	CU_ASSERT_STRING_EQUAL(error->message, "MEMORY.DMP: offset 0x2000: header ends");
+	CU_ASSERT_STRING_EQUAL(error_detail(error), "offset 0x2000: header ends");
 	error_free(error);
 	error = error_in_file(ERROR_IO, "x", "gone");
 	CU_ASSERT_STRING_EQUAL(error->message, "x: gone");
+	CU_ASSERT_STRING_EQUAL(error_detail(error), "gone");
+	error_free(error);
+	error = error_new(ERROR_LIMIT, "too %s", "many");
+	CU_ASSERT_STRING_EQUAL(error_detail(error), "too many");
 	error_free(error);
 }
 

@@ -342,6 +342,70 @@ static void text_summary_line_by_line(void)
 	free(path);
 }
 
+/* A QEMU guest with a whole Windows kernel (forge_kernel): every line of
+ * the summary filled from the image itself, the KDBG block encoded as
+ * Windows 8+ x64 keeps it, found by the scan of .data and decoded without
+ * symbols. */
+static void whole_identity_from_a_guest(void)
+{
+	struct forge *forge = forge_new(FORGE_X64, 0x1000);
+	forge_set_table_area(forge, 0x600);
+	struct forge_kernel kernel = {
+		.base_va = 0xfffff80412200000ULL, .base_pa = 0x200000, .text_pages = 4, .data_pages = 4,
+		.pdb_name = "ntkrnlmp.pdb", .pdb_age = 2,
+		/* 606FF669-409B-00F7-FC8C-61A9C1670129, Data1..3 little-endian */
+		.pdb_guid = { 0x69, 0xf6, 0x6f, 0x60, 0x9b, 0x40, 0xf7, 0x00,
+			      0xfc, 0x8c, 0x61, 0xa9, 0xc1, 0x67, 0x01, 0x29 },
+		.kdbg = true, .kdbg_offset = 0x800, .kdbg_size = 0x380,
+		.encoded = true, .wait_never = 0x5c3a9e17d2b46f85ULL,
+		.wait_always = 0x9e0d4b2a61f7c358ULL, .encoded_flag_address = 0xfffff80412d0b3c8ULL,
+		.kuser_pa = 0x180000, .nt_major = 10, .nt_build_number = 0xf0004a65,
+		.idt_va = 0xfffff80411000000ULL, .idt_pa = 0x190000, .handler_rva = 0x3345,
+	};
+	struct forge_kernel_layout layout = forge_kernel(forge, &kernel);
+	struct forge_header header = { .processors = 2 };
+	forge_set_header(forge, &header);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		forge_set_cpu(forge, cpu, &(struct forge_cpu){ .cr3 = forge_dtb(forge),
+							       .gs_base = 0xfffff80410a00000ULL,
+							       .idt_base = kernel.idt_va });
+	char *path = written_dump(forge, FORGE_ELF_QEMU, "windows-guest.elf");
+	struct snapshot *s = identity_of(path, DUMP_DETECT);
+	char *text = info_text(s);
+	char *expected = NULL;
+	CU_ASSERT_TRUE_FATAL(
+		asprintf(&expected,
+			 "Dump:                %s\n"
+			 "Format:              ELF core\n"
+			 "Status:              ok\n"
+			 "Machine:             x64, 2 processors, paging x64 4-level\n"
+			 "Build:               19045  from KUSER_SHARED_DATA.NtBuildNumber\n"
+			 "Kernel PDB:          ntkrnlmp.pdb 606FF669409B00F7FC8C61A9C1670129 age 2\n"
+			 "Physical memory:     %" PRIu64 " pages present (%" PRIu64 " KiB) in %" PRIu64
+			 " ranges\n"
+			 "DTB:                 0x%" PRIx64 "  from a CPU's CR3 (KUSER_SHARED_DATA translates)\n"
+			 "Kernel base:         0xfffff80412200000  from a scan down from the IDT's first handler\n"
+			 "PsActiveProcessHead: 0x%" PRIx64 "  from KDBG\n"
+			 "PsLoadedModuleList:  0x%" PRIx64 "  from KDBG\n"
+			 "KdDebuggerDataBlock: 0x%" PRIx64 " (encoded, decoded)  from a scan of the "
+			 "kernel's .data section\n"
+			 "Bugcheck:            ?\n"
+			 "Time:                ?\n",
+			 path, s->system.present_pages.value, s->system.present_pages.value * 4,
+			 s->system.page_ranges.value, forge_dtb(forge), layout.process_list_va,
+			 layout.module_list_va, layout.kdbg_va) > 0);
+	CU_ASSERT_STRING_EQUAL(text, expected);
+	if (strcmp(text, expected) != 0)
+		fprintf(stderr, "\n--- got:\n%s--- expected:\n%s", text, expected);
+	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.kdbg_state, "decoded");
+	free(expected);
+	free(text);
+	snapshot_free(s);
+	forge_free(forge);
+	free(path);
+}
+
 /* What a snapshot shows as `?` really is unknown: a raw image of zeros
  * knows nothing but its size. */
 static void unknowns_are_question_marks(void)
@@ -387,6 +451,7 @@ static void kernel_identity_lines(void)
 	system->kernel_base_source = "a scan down from the IDT's first handler";
 	system->kd_debugger_data_block = known_u64(0xfffff80612e02190ULL);
 	system->kdbg_state = "decoded";
+	system->kdbg_source = "a scan of the kernel's .data section";
 	snapshot_finish(s);
 	char *text = info_text(s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Machine:             x64, 1 processor, paging x64 4-level\n"));
@@ -394,9 +459,11 @@ static void kernel_identity_lines(void)
 		strstr(text, "Kernel PDB:          ntkrnlmp.pdb 0CE4A95C0CD782A7596B034D8648E585 age 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Kernel base:         0xfffff80612200000  from a scan down "
 					    "from the IDT's first handler\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "KdDebuggerDataBlock: 0xfffff80612e02190 (encoded, decoded)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "KdDebuggerDataBlock: 0xfffff80612e02190 (encoded, decoded)  from a "
+					    "scan of the kernel's .data section\n"));
 	free(text);
 	system->kdbg_state = "encoded";
+	system->kdbg_source = NULL;
 	text = info_text(s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "KdDebuggerDataBlock: 0xfffff80612e02190 (encoded, not decoded)\n"));
 	free(text);
@@ -521,6 +588,7 @@ int main(void)
 	};
 	static const struct test_case text[] = {
 		{ "summary line by line", text_summary_line_by_line },
+		{ "whole identity from a guest", whole_identity_from_a_guest },
 		{ "unknowns are question marks", unknowns_are_question_marks },
 		{ "kernel identity lines", kernel_identity_lines },
 		{ NULL, NULL },
