@@ -31,6 +31,9 @@
  * - libkdumpfile does not parse QEMU's "QEMU" notes (QEMUCPUState), nor
  *   take the architecture from a kdump file whose utsname.sysname is
  *   empty, as QEMU's are: qemu_notes.c reads both from the file's bytes.
+ * - Found here: a diskdump file libkdumpfile fails to open leaves its
+ *   heap corrupt, so it is tried in a child process first
+ *   (kdump_trial_open.c).
  * - The flattened makedumpfile format (QEMU's kdump-zlib output) is not
  *   readable by libkdumpfile 0.5.1: it is recognised and refused with the
  *   command that reassembles it. */
@@ -241,6 +244,8 @@ static struct error *open_kdump_file(struct dump *dump)
 	dump->locator = file;
 	int fd = -1;
 	struct error *error = file_descriptor_for(dump, file, &fd);
+	if (!error && !elf)
+		error = kdump_trial_open(dump, fd);
 	if (error)
 		return error;
 	file->context = kdump_new();

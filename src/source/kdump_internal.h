@@ -55,6 +55,13 @@ enum dump_arch dump_arch_named(const char *machine);
 /* The architecture from a kdump file's utsname.machine. */
 enum dump_arch kdump_utsname_arch(const struct dump *dump);
 
+/* ---- kdump_trial_open.c ---------------------------------------------- */
+
+/* Has libkdumpfile open the diskdump file behind fd in a child process
+ * first (libkdumpfile 0.5.1 corrupts its heap when that fails; see
+ * there): NULL when it opened, else its reason. */
+struct error *kdump_trial_open(const struct dump *dump, int fd);
+
 /* ---- page_cache.c ---------------------------------------------------- */
 
 /* libkdumpfile's own cache is a linear scan that slows as it grows, so

@@ -21,4 +21,5 @@ libalpcgraph_a_SOURCES += \
 	src/source/elf_core.c \
 	src/source/qemu_notes.c \
 	src/source/page_cache.c \
+	src/source/kdump_trial_open.c \
 	src/source/raw_image.c
