@@ -263,7 +263,8 @@ struct error *dump_open(const char *path, enum dump_open_format how, struct dump
 {
 	*out = NULL;
 	struct dump *dump = dump_new(path);
-	dump->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer; fstat refuses it. */
+	dump->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (dump->fd < 0) {
 		struct error *error = error_in_file(ERROR_IO, path, "cannot open: %s", strerror(errno));
 		dump_close(dump);

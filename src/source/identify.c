@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -67,9 +68,18 @@ struct error *source_identify_bytes(const char *path, const unsigned char *head,
 struct error *source_identify(const char *path, enum input_format *format)
 {
 	*format = INPUT_UNKNOWN;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer.  Only regular
+	 * files are read: an input is read twice (here, then by its reader),
+	 * and a FIFO, socket or device need not give the same bytes again, or
+	 * ever end. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return error_in_file(ERROR_IO, path, "cannot open: %s", strerror(errno));
+	struct stat status;
+	if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+		close(fd);
+		return error_in_file(ERROR_IO, path, "not a regular file");
+	}
 	unsigned char *head = checked_malloc(SOURCE_PROBE_BYTES);
 	size_t length = 0;
 	while (length < SOURCE_PROBE_BYTES) {
