@@ -58,7 +58,10 @@ void read_qemu_notes(struct dump *dump, uint64_t offset, uint64_t length, uint64
 		length = dump->size - offset;
 	const unsigned char *at = dump->bytes + offset;
 	uint64_t position = 0;
-	while (length - position >= 12) {
+	/* The last descriptor's padding can take position up to 3 bytes past
+	 * length (found here: a note area ending the file with a 1-byte
+	 * descriptor read 12 bytes past the end of the mapping). */
+	while (position <= length && length - position >= 12) {
 		uint64_t name_size = dump_le(at + position, 4);
 		uint64_t desc_size = dump_le(at + position + 4, 4);
 		uint64_t name_at = position + 12;

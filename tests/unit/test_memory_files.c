@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "harness.h"
 #include "../../src/memory/memory.h"
@@ -242,6 +243,43 @@ static void note_size_field_decides_which_fields_exist(void)
 	dump_close(dump);
 }
 
+/* A note area that ends the file with a 1-byte descriptor, without the 3
+ * bytes of padding a note would have.  The file lies right before a page
+ * that cannot be read, so reading past its end faults in every build
+ * (found here: the walk read 12 bytes past the end of the mapping). */
+static void note_area_ending_the_file(void)
+{
+	static const struct segment loads[] = { { 0, 2 } };
+	static const unsigned char descriptor[1] = { 0 };
+	struct core c = { .machine = 62, .loads = loads, .load_count = 1, .note = descriptor,
+			  .note_length = 1 };
+	size_t length;
+	unsigned char *core = write_core(&c, &length);
+	/* write_core put the note (12 + 8 + 1 bytes) after the headers and its
+	 * PT_NOTE first; move the note to the end of the file. */
+	enum { NOTE_BYTES = 12 + 8 + 1, NOTE_AT = 64 + 56 * 2 };
+	size_t size = length + NOTE_BYTES;
+	size_t pages = (size + DUMP_PAGE_SIZE - 1) / DUMP_PAGE_SIZE;
+	unsigned char *area = mmap(NULL, (pages + 1) * DUMP_PAGE_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CU_ASSERT_FATAL(area != MAP_FAILED);
+	CU_ASSERT_EQUAL_FATAL(mprotect(area + pages * DUMP_PAGE_SIZE, DUMP_PAGE_SIZE, PROT_NONE), 0);
+	unsigned char *file = area + pages * DUMP_PAGE_SIZE - size;
+	memcpy(file, core, length);
+	memcpy(file + length, core + NOTE_AT, NOTE_BYTES);
+	put(file + 64 + 8, length, 8);      /* p_offset */
+	put(file + 64 + 32, NOTE_BYTES, 8); /* p_filesz */
+	struct dump *dump = NULL;
+	struct error *error = dump_open_memory(file, size, "note_at_end.elf", DUMP_DETECT, &dump);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	/* One CPU, its note too short for any register. */
+	CU_ASSERT_EQUAL(dump_facts(dump)->cpu_count, 1);
+	CU_ASSERT_FALSE(dump_facts(dump)->cpus[0].cr3.known);
+	dump_close(dump);
+	munmap(area, (pages + 1) * DUMP_PAGE_SIZE);
+	free(core);
+}
+
 /* A 32-bit guest: EM_386 (deps.md §2: QEMU writes it when the guest is
  * not in long mode); CR4.PAE gives the paging mode. */
 static void x86_guest_reports_pae_from_cr4(void)
@@ -355,6 +393,7 @@ int main(void)
 		{ "many-segments count comes from section zero", many_segments_count_comes_from_section_zero },
 		{ "note size field decides which fields exist", note_size_field_decides_which_fields_exist },
 		{ "x86 guest reports PAE from CR4", x86_guest_reports_pae_from_cr4 },
+		{ "note area ending the file", note_area_ending_the_file },
 		{ NULL, NULL },
 	};
 	static const struct test_case other[] = {
