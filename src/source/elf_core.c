@@ -200,6 +200,17 @@ struct error *read_elf_layout(const struct dump *dump, struct elf_layout *elf)
 		return error_at_offset(ERROR_UNSUPPORTED, dump->path, elf->segment_table,
 				       "the core of a process (PT_LOADs with virtual addresses only, "
 				       "p_paddr 0), not a memory dump of a machine");
+	/* libkdumpfile reads each note segment whole, past the end of the file
+	 * as zeros: found here, a p_filesz of 0xffffffff cost 24 s and 4 GB. */
+	for (uint64_t i = 0; i < elf->segments; i++) {
+		struct elf_segment s = elf_segment(dump, elf, i);
+		if (s.type == ELF_SEGMENT_NOTE && !dump_holds(dump, s.offset, s.file_size))
+			return error_at_offset(ERROR_TRUNCATED, dump->path,
+					       elf->segment_table + i * elf->segment_size,
+					       "PT_NOTE (p_offset 0x%" PRIx64 ", p_filesz 0x%" PRIx64
+					       ") runs past the end of the file (0x%" PRIx64 " bytes)",
+					       s.offset, s.file_size, dump->size);
+	}
 	return NULL;
 }
 

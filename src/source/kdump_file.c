@@ -32,7 +32,8 @@
  *   take the architecture from a kdump file whose utsname.sysname is
  *   empty, as QEMU's are: qemu_notes.c reads both from the file's bytes.
  * - Found here: a diskdump file libkdumpfile fails to open leaves its
- *   heap corrupt, so it is tried in a child process first
+ *   heap corrupt, and an ELF core with e_shoff 1 ends its open with
+ *   SIGSEGV, so every file is tried in a child process first
  *   (kdump_trial_open.c).
  * - The flattened makedumpfile format (QEMU's kdump-zlib output) is not
  *   readable by libkdumpfile 0.5.1: it is recognised and refused with the
@@ -244,7 +245,7 @@ static struct error *open_kdump_file(struct dump *dump)
 	dump->locator = file;
 	int fd = -1;
 	struct error *error = file_descriptor_for(dump, file, &fd);
-	if (!error && !elf)
+	if (!error)
 		error = kdump_trial_open(dump, fd);
 	if (error)
 		return error;

@@ -57,9 +57,10 @@ enum dump_arch kdump_utsname_arch(const struct dump *dump);
 
 /* ---- kdump_trial_open.c ---------------------------------------------- */
 
-/* Has libkdumpfile open the diskdump file behind fd in a child process
- * first (libkdumpfile 0.5.1 corrupts its heap when that fails; see
- * there): NULL when it opened, else its reason. */
+/* Has libkdumpfile open the file behind fd in a child process first
+ * (libkdumpfile 0.5.1 corrupts its heap when a diskdump open fails, and
+ * crashes on some damaged ELF cores; see there): NULL when it opened,
+ * else its reason. */
 struct error *kdump_trial_open(const struct dump *dump, int fd);
 
 /* ---- page_cache.c ---------------------------------------------------- */

@@ -1,5 +1,9 @@
-/* A kdump (diskdump) file is first opened by libkdumpfile in a child
- * process, and in ours only when that worked.
+/* A kdump (diskdump) file or an ELF core is first opened by libkdumpfile
+ * in a child process, and in ours only when that worked.
+ *
+ * Found here (the attacks of the dump review): an ELF core whose e_shoff
+ * is 1 ends libkdumpfile 0.5.1's kdump_open_fd with SIGSEGV, and other
+ * damaged section headers did the same; in the child that is a refusal.
  *
  * Found here (valgrind on libkdumpfile 0.5.1, Debian 12's only version):
  * when kdump_open_fd fails on a diskdump file after reading its first
@@ -96,8 +100,14 @@ struct error *kdump_trial_open(const struct dump *dump, int fd)
 		;
 	if (WIFSIGNALED(status))
 		return error_in_file(ERROR_FORMAT, dump->path,
-				     "libkdumpfile crashed opening it (signal %d): not a readable kdump file",
+				     "libkdumpfile crashed opening it (signal %d): not a dump it can read",
 				     WTERMSIG(status));
+	/* A child that said nothing died inside libkdumpfile too (under ASan
+	 * a SIGSEGV becomes a report and exit status 1). */
+	if (length == 0)
+		return error_in_file(ERROR_FORMAT, dump->path,
+				     "libkdumpfile crashed opening it (exit status %d): not a dump it can read",
+				     WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	if (strcmp(message, "OK") == 0)
 		return NULL;
 	int code = KDUMP_ERR_CORRUPT;

@@ -317,6 +317,8 @@ static void expect_open_error(const char *name, const unsigned char *bytes, size
 	error_free(error);
 }
 
+static const unsigned char small_note[8];
+
 static void files_to_refuse(void)
 {
 	static const struct segment loads[] = { { 0, 2 } };
@@ -350,6 +352,26 @@ static void files_to_refuse(void)
 	expect_open_error("empty.elf", bytes, length, DUMP_DETECT, ERROR_UNSUPPORTED,
 			  "libkdumpfile cannot open it: Cannot set file.set.0.fd: No content found");
 	free(bytes);
+	/* e_shoff 1 and no sections: libkdumpfile 0.5.1's open ended the
+	 * process with SIGSEGV (found here); tried in a child first, it is a
+	 * refusal (the child's end is a signal, or under ASan exit status 1). */
+	struct core shoff = { .machine = 62, .loads = loads, .load_count = 1 };
+	unsigned char *shoff_core = write_core(&shoff, &length);
+	put(shoff_core + 0x28, 1, 8);
+	put(shoff_core + 0x3a, 0, 2);
+	expect_open_error("shoff.elf", shoff_core, length, DUMP_DETECT, ERROR_FORMAT,
+			  "libkdumpfile crashed opening it (");
+	free(shoff_core);
+	/* A note segment past the end of the file: libkdumpfile would read it
+	 * whole (found here: p_filesz 0xffffffff cost 24 s and 4 GB). */
+	struct core noted = { .machine = 62, .loads = loads, .load_count = 1, .note = small_note,
+			      .note_length = sizeof small_note };
+	unsigned char *noted_core = write_core(&noted, &length);
+	put(noted_core + 64 + 32, 0xffffffff, 8);
+	expect_open_error("note.elf", noted_core, length, DUMP_DETECT, ERROR_TRUNCATED,
+			  "offset 0x40: PT_NOTE (p_offset 0xb0, p_filesz 0xffffffff) runs past the end "
+			  "of the file (0x3000 bytes)");
+	free(noted_core);
 	unsigned char small[100] = { 1 };
 	expect_open_error("small.raw", small, sizeof small, DUMP_FORCE_RAW, ERROR_FORMAT,
 			  "a raw image of 100 bytes holds no whole 4096-byte page");
