@@ -100,6 +100,11 @@ extern const struct dump_format_ops kdump_file_format;           /* kdump_file.c
 extern const struct dump_format_ops kdump_flattened_format;      /* kdump_file.c */
 extern const struct dump_format_ops raw_image_format;            /* raw_image.c */
 
+/* A format reader is done, for now, with [offset, offset + length) of
+ * the file: the process need not keep it resident (dump_open.c says
+ * why).  For readers that scan a large part of the file while opening. */
+void dump_drop_resident(const struct dump *dump, uint64_t offset, uint64_t length);
+
 /* Reading little-endian fields of the file; the caller has checked that
  * [offset, offset + width) lies inside it (dump_holds). */
 static inline bool dump_holds(const struct dump *dump, uint64_t offset, uint64_t length)

@@ -160,6 +160,12 @@ static void keep_residency_bounded(struct dump *dump, uint64_t offset)
 	drop_resident_pages(dump, dump->bytes, dump->size);
 }
 
+void dump_drop_resident(const struct dump *dump, uint64_t offset, uint64_t length)
+{
+	if (dump_holds(dump, offset, length))
+		drop_resident_pages(dump, dump->bytes + offset, length);
+}
+
 void dump_release(const struct dump *dump, const struct page_extent *extent)
 {
 	if (extent->data)

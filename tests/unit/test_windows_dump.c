@@ -602,6 +602,63 @@ static void bitmap_overclaim_leaves_pages_absent(void)
 	image_free(&image);
 }
 
+/* The process's resident memory, from /proc/self/statm. */
+static uint64_t resident_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *statm = fopen("/proc/self/statm", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(statm);
+	CU_ASSERT_EQUAL(fscanf(statm, "%lu %lu", &size, &resident), 2);
+	fclose(statm);
+	return (uint64_t)resident * DUMP_PAGE_SIZE;
+}
+
+/* A 128 MiB bitmap (2^30 PFNs) with only its last bit set, in a sparse
+ * file: the open reads all of it, but need not keep it.  Its rank index
+ * is 16 MiB; the bitmap itself stayed resident before (found here: an
+ * 8 GiB file with a 4 GiB bitmap left 4.7 GB resident). */
+static void large_bitmap_is_not_kept_resident(void)
+{
+	enum { BITMAP_BYTES = 128 << 20 };
+	const uint64_t bits = (uint64_t)BITMAP_BYTES * 8, last = bits - 1;
+	const uint64_t first_page = 0x2038 + BITMAP_BYTES + 0xfc8; /* page-aligned */
+	struct image header = image_new(0x2038);
+	header64(&header, 6);
+	unsigned char *h = header.bytes + 0x2000;
+	memcpy(h, "SDMP", 4);
+	memcpy(h + 4, "DUMP", 4);
+	put(h + 0x20, first_page, 8);
+	put(h + 0x28, 1, 8);
+	put(h + 0x30, bits, 8);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/sparse-bitmap.dmp", test_temp_dir());
+	FILE *file = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+	CU_ASSERT_EQUAL(fwrite(header.bytes, 1, header.size, file), header.size);
+	CU_ASSERT_EQUAL(fseek(file, (long)(0x2038 + BITMAP_BYTES - 1), SEEK_SET), 0);
+	CU_ASSERT_EQUAL(fputc(0x80, file), 0x80);
+	unsigned char page[DUMP_PAGE_SIZE];
+	fill_page(page, last);
+	CU_ASSERT_EQUAL(fseek(file, (long)first_page, SEEK_SET), 0);
+	CU_ASSERT_EQUAL(fwrite(page, 1, sizeof page, file), sizeof page);
+	fclose(file);
+	image_free(&header);
+
+	uint64_t before = resident_bytes();
+	struct dump *dump;
+	CU_ASSERT_PTR_NULL_FATAL(dump_open(path, DUMP_DETECT, &dump));
+	uint64_t grown = resident_bytes() - before;
+	if (grown >= 48 << 20)
+		fprintf(stderr, "\n  resident after the open: %" PRIu64 " MiB more\n", grown >> 20);
+	CU_ASSERT_TRUE(grown < 48 << 20);
+	CU_ASSERT_EQUAL(dump_facts(dump)->present_pages, 1);
+	CU_ASSERT_EQUAL(dump_facts(dump)->page_ranges, 1);
+	expect_hand_page(dump, last);
+	expect_absent(dump, 0);
+	expect_absent(dump, last - 1);
+	dump_close(dump);
+}
+
 static void damaged_bitmaps_are_refused(void)
 {
 	struct image image = bitmap_dump(6, "SDMP", 100, every_page);
@@ -1406,6 +1463,7 @@ int main(void)
 		  truncated_full_dump_opens_with_its_tail_absent },
 		{ "bitmap pages are found by rank", bitmap_pages_are_found_by_rank },
 		{ "bitmap overclaim leaves pages absent", bitmap_overclaim_leaves_pages_absent },
+		{ "large bitmap is not kept resident", large_bitmap_is_not_kept_resident },
 		{ "damaged bitmaps are refused", damaged_bitmaps_are_refused },
 		{ "RDMP ranges read back", rdmp_ranges_read_back },
 		{ "RDMP lists end where §5.3 says", rdmp_lists_end_where_section_5_3_says },
