@@ -100,6 +100,11 @@ extern const struct dump_format_ops kdump_file_format;           /* kdump_file.c
 extern const struct dump_format_ops kdump_flattened_format;      /* kdump_file.c */
 extern const struct dump_format_ops raw_image_format;            /* raw_image.c */
 
+/* A format reader read bytes at offset through the mapping: the 64 KiB
+ * window holding them counts toward the residency budget (dump_open.c).
+ * dump_page does this for mapped formats' pages. */
+void dump_touch(struct dump *dump, uint64_t offset);
+
 /* A format reader is done, for now, with [offset, offset + length) of
  * the file: the process need not keep it resident (dump_open.c says
  * why).  For readers that scan a large part of the file while opening. */

@@ -146,7 +146,7 @@ static void drop_resident_pages(const struct dump *dump, const unsigned char *st
 	madvise((void *)first, end - first, MADV_DONTNEED);
 }
 
-static void keep_residency_bounded(struct dump *dump, uint64_t offset)
+void dump_touch(struct dump *dump, uint64_t offset)
 {
 	uint64_t window = offset >> WINDOW_SHIFT;
 	uint64_t *slot = &dump->recent_windows[(window * 0x9e3779b97f4a7c15ULL) >> 54];
@@ -193,7 +193,7 @@ const unsigned char *dump_page(struct dump *dump, uint64_t pfn, struct error **e
 				       page, dump->size, offset, dump->facts.pages_missing_from_file);
 		return NULL;
 	}
-	keep_residency_bounded(dump, offset);
+	dump_touch(dump, offset);
 	return dump->bytes + offset;
 }
 

@@ -9,8 +9,22 @@
  *   prefers p_vaddr, which is wrong for QEMU's files; src/memory/ walks
  *   the page tables itself.
  * - libkdumpfile's page cache is a linear scan that gets slower as it
- *   grows, so cache.size is left alone and pages are kept in our own
- *   (page_cache.c).
+ *   grows, so pages are kept in our own (page_cache.c) and the library's
+ *   is kept small (cache.size 16).
+ * - Found here: libkdumpfile 0.5.1's page cache breaks after a failed
+ *   read: the next read of a page it had evicted gets a cache entry with
+ *   no buffer and writes through NULL (SIGSEGV; upstream e63dab4, after
+ *   0.5.4: a reused ghost entry reclaims the wrong slot when the cache is
+ *   not full, which only a failed read leaves it).  On a healthy kdump
+ *   file 2038 pages, 0x1800 absent ones and the first page again were
+ *   enough.  So a page the page map lacks is refused here without asking
+ *   the library, and after any failed kdump_read the library gets a new,
+ *   empty cache (changing cache.size reallocates it).
+ * - Found here: in a truncated kdump file libkdumpfile 0.5.1 reads what
+ *   lies past the end as zeros; each page's descriptor and data are
+ *   checked against the end of the file first (kdump_descriptors.c), and
+ *   the pages a truncation cut off are counted.  Only 4 KiB blocks (x86,
+ *   x64) are read.
  * - Found here: libkdumpfile reads files through mmap(2) by default and a
  *   truncated kdump file then ends the process with SIGBUS; file reads
  *   use read(2) (file.mmap_policy = KDUMP_MMAP_NEVER), which makes the
@@ -73,8 +87,14 @@ static bool probe_flattened(const unsigned char *head, size_t length)
 
 /* ---- the adapter ---------------------------------------------------- */
 
+/* cache.size: libkdumpfile's own page cache, in pages.  It alternates
+ * with one more to renew the cache (its hook runs only on a change). */
+enum { LIBRARY_CACHE_PAGES = 16 };
+
 struct kdump_file {
 	kdump_ctx_t *context;
+	kdump_num_t library_cache_pages;
+	bool library_cache_broken; /* could not be renewed: no more reads */
 	int memory_fd;            /* our copy of an in-memory dump, or -1 */
 	kdump_bmp_t *pagemap;     /* file.pagemap, referenced */
 	uint64_t max_pfn;         /* libkdumpfile's max_pfn: one past the last page */
@@ -83,6 +103,7 @@ struct kdump_file {
 	size_t held_count;
 	struct pfn_range *claimed; /* ELF: the pages they claim */
 	size_t claimed_count;
+	struct descriptor_index descriptors; /* kdump: where each page lies */
 	struct page_cache cache;
 };
 
@@ -99,6 +120,7 @@ static void close_kdump_file(struct dump *dump)
 		close(file->memory_fd);
 	free(file->held);
 	free(file->claimed);
+	descriptor_index_free(&file->descriptors);
 	page_cache_free(&file->cache);
 	free(file);
 	dump->locator = NULL;
@@ -130,18 +152,10 @@ static struct error *file_descriptor_for(struct dump *dump, struct kdump_file *f
 	return NULL;
 }
 
-static bool next_pagemap_extent(const struct kdump_file *file, uint64_t from_pfn,
+/* A kdump file's page map, as libkdumpfile's file.pagemap walks it. */
+static bool next_library_extent(const struct kdump_file *file, uint64_t from_pfn,
 				struct dump_extent *extent)
 {
-	if (file->elf) {
-		size_t i = range_at_or_after(file->held, file->held_count, from_pfn);
-		if (i == file->held_count)
-			return false;
-		extent->first_pfn = file->held[i].first > from_pfn ? file->held[i].first : from_pfn;
-		extent->count = file->held[i].end - extent->first_pfn;
-		extent->file_offset = DUMP_NOT_MAPPED;
-		return true;
-	}
 	uint64_t limit = file->max_pfn && file->max_pfn < DUMP_PFN_LIMIT ? file->max_pfn : DUMP_PFN_LIMIT;
 	if (from_pfn >= limit)
 		return false;
@@ -161,6 +175,21 @@ static bool next_pagemap_extent(const struct kdump_file *file, uint64_t from_pfn
 	extent->count = clear - set;
 	extent->file_offset = DUMP_NOT_MAPPED;
 	return true;
+}
+
+static bool next_pagemap_extent(const struct kdump_file *file, uint64_t from_pfn,
+				struct dump_extent *extent)
+{
+	if (file->elf) {
+		size_t i = range_at_or_after(file->held, file->held_count, from_pfn);
+		if (i == file->held_count)
+			return false;
+		extent->first_pfn = file->held[i].first > from_pfn ? file->held[i].first : from_pfn;
+		extent->count = file->held[i].end - extent->first_pfn;
+		extent->file_offset = DUMP_NOT_MAPPED;
+		return true;
+	}
+	return descriptor_index_next(&file->descriptors, from_pfn, extent);
 }
 
 static bool next_kdump_extent(const struct dump *dump, uint64_t from_pfn, struct dump_extent *extent)
@@ -184,6 +213,14 @@ static enum error_code error_code_of(kdump_status status)
 	}
 }
 
+/* After a failed read (see the top of this file). */
+static void renew_library_cache(struct kdump_file *file)
+{
+	file->library_cache_pages ^= 1;
+	if (kdump_set_number_attr(file->context, "cache.size", file->library_cache_pages) != KDUMP_OK)
+		file->library_cache_broken = true;
+}
+
 static const unsigned char *read_kdump_page(struct dump *dump, uint64_t pfn, struct error **error)
 {
 	struct kdump_file *file = dump->locator;
@@ -204,6 +241,14 @@ static const unsigned char *read_kdump_page(struct dump *dump, uint64_t pfn, str
 	const unsigned char *cached = page_cache_find(&file->cache, pfn);
 	if (cached)
 		return cached;
+	if (!file->elf && (*error = descriptor_index_check(dump, &file->descriptors, pfn)))
+		return NULL;
+	if (file->library_cache_broken) {
+		*error = error_in_file(ERROR_NO_MEMORY, dump->path,
+				       "physical address 0x%" PRIx64 ": cannot be read (no memory for "
+				       "libkdumpfile's page cache)", pfn << DUMP_PAGE_SHIFT);
+		return NULL;
+	}
 	int32_t slot = page_cache_victim(&file->cache);
 	unsigned char *page = page_cache_slot_data(&file->cache, slot);
 	size_t length = DUMP_PAGE_SIZE;
@@ -217,6 +262,7 @@ static const unsigned char *read_kdump_page(struct dump *dump, uint64_t pfn, str
 				       address + (status == KDUMP_ERR_NODATA ? length : 0),
 				       status == KDUMP_ERR_NODATA ? "not in the dump" : "cannot be read",
 				       kdump_get_err(file->context));
+		renew_library_cache(file);
 		return NULL;
 	}
 	page_cache_keep(&file->cache, slot, pfn);
@@ -228,6 +274,37 @@ static struct error *libkdumpfile_error(const struct dump *dump, kdump_ctx_t *co
 {
 	return error_in_file(status == KDUMP_ERR_NOTIMPL ? ERROR_UNSUPPORTED : ERROR_FORMAT,
 			     dump->path, "libkdumpfile %s: %s", doing, kdump_get_err(context));
+}
+
+/* Where a kdump file's pages lie (kdump_descriptors.c), from its page
+ * map; the pages at its end that a truncation cut off are claimed but not
+ * present. */
+static struct error *index_descriptors(struct dump *dump, struct kdump_file *file)
+{
+	uint64_t block_size_at = 0, block_size = 0, table = 0;
+	kdump_num_t page_size = 0;
+	if (!kdump_descriptor_table(dump, &block_size_at, &block_size, &table) ||
+	    kdump_get_number_attr(file->context, KDUMP_ATTR_PAGE_SIZE, &page_size) != KDUMP_OK ||
+	    page_size != block_size)
+		return error_at_offset(ERROR_FORMAT, dump->path, block_size_at,
+				       "the kdump header's block size and bitmap size do not make sense");
+	if (block_size != DUMP_PAGE_SIZE)
+		return error_at_offset(ERROR_UNSUPPORTED, dump->path, block_size_at,
+				       "block size 0x%" PRIx64 ": only 4 KiB pages (x86, x64) are read",
+				       block_size);
+	if (table > dump->size)
+		return error_at_offset(ERROR_TRUNCATED, dump->path, dump->size,
+				       "the file ends inside the kdump header and page bitmaps, which run "
+				       "to 0x%" PRIx64, table);
+	struct descriptor_index *index = &file->descriptors;
+	index->table = table;
+	struct dump_extent extent;
+	for (uint64_t pfn = 0; next_library_extent(file, pfn, &extent);
+	     pfn = extent.first_pfn + extent.count)
+		descriptor_index_add(index, extent.first_pfn, extent.count);
+	descriptor_index_finish(dump, index);
+	dump->pages_claimed = index->pages;
+	return NULL;
 }
 
 static struct error *open_kdump_file(struct dump *dump)
@@ -257,6 +334,10 @@ static struct error *open_kdump_file(struct dump *dump)
 						    KDUMP_MMAP_NEVER);
 	if (status != KDUMP_OK)
 		return libkdumpfile_error(dump, file->context, status, "refuses read(2)");
+	file->library_cache_pages = LIBRARY_CACHE_PAGES;
+	status = kdump_set_number_attr(file->context, "cache.size", file->library_cache_pages);
+	if (status != KDUMP_OK)
+		return libkdumpfile_error(dump, file->context, status, "refuses a cache size");
 	status = kdump_open_fd(file->context, fd);
 	if (status != KDUMP_OK)
 		return libkdumpfile_error(dump, file->context, status, "cannot open it");
@@ -289,6 +370,9 @@ static struct error *open_kdump_file(struct dump *dump)
 			dump->pages_claimed += file->claimed[i].end - file->claimed[i].first;
 		read_elf_notes(dump, &layout, &qemu_notes);
 	} else {
+		error = index_descriptors(dump, file);
+		if (error)
+			return error;
 		read_kdump_notes(dump, &qemu_notes);
 	}
 	facts->cpu_count = qemu_notes < DUMP_CPUS_KEPT ? (unsigned)qemu_notes : DUMP_CPUS_KEPT;

@@ -48,12 +48,53 @@ void read_elf_notes(struct dump *dump, const struct elf_layout *elf, uint64_t *q
 void read_qemu_notes(struct dump *dump, uint64_t offset, uint64_t length, uint64_t *qemu_notes);
 /* The same for the note area a kdump file's sub-header points at. */
 void read_kdump_notes(struct dump *dump, uint64_t *qemu_notes);
+/* A kdump file's block size (and where the header keeps it) and where its
+ * page descriptors begin: after
+ * the header block, the sub-header and the bitmaps (libkdumpfile 0.5.1
+ * diskdump.c read_bitmap: (1 + sub_hdr_size + bitmap_blocks) blocks).
+ * Each is 24 bytes, one per page of the page map in PFN order: offset
+ * (int64), size (uint32), flags, page_flags.  false when the header
+ * makes no sense. */
+bool kdump_descriptor_table(const struct dump *dump, uint64_t *block_size_at, uint64_t *block_size,
+			    uint64_t *offset);
 
 /* "x86_64", "i386", ... as utsname.machine and libkdumpfile's arch.name
  * spell them. */
 enum dump_arch dump_arch_named(const char *machine);
 /* The architecture from a kdump file's utsname.machine. */
 enum dump_arch kdump_utsname_arch(const struct dump *dump);
+
+/* ---- kdump_descriptors.c --------------------------------------------- */
+
+/* A kdump file's page map as runs of PFNs, each with the rank in the map
+ * of its first page (= the index of its page descriptor). */
+struct descriptor_run {
+	uint64_t first_pfn, count, first_rank;
+};
+
+struct descriptor_index {
+	uint64_t table;           /* file offset of descriptor 0 */
+	struct descriptor_run *runs;
+	size_t count, capacity;
+	uint64_t pages;           /* in the page map */
+	/* From here on every page's descriptor or data lie past the end of
+	 * the file: the pages a truncation cut off. */
+	uint64_t readable_end;
+};
+
+/* Runs are added in increasing PFN order, then finish counts the pages a
+ * truncation cut off. */
+void descriptor_index_add(struct descriptor_index *index, uint64_t first_pfn, uint64_t count);
+void descriptor_index_finish(const struct dump *dump, struct descriptor_index *index);
+bool descriptor_index_holds(const struct descriptor_index *index, uint64_t pfn);
+/* The first run of pages at or after from_pfn, short of the cut-off end. */
+bool descriptor_index_next(const struct descriptor_index *index, uint64_t from_pfn,
+			   struct dump_extent *extent);
+/* NULL when pfn's descriptor and data lie in the file; else ERROR_ABSENT
+ * saying which does not. */
+struct error *descriptor_index_check(struct dump *dump, const struct descriptor_index *index,
+				     uint64_t pfn);
+void descriptor_index_free(struct descriptor_index *index);
 
 /* ---- kdump_trial_open.c ---------------------------------------------- */
 

@@ -20,6 +20,7 @@ libalpcgraph_a_SOURCES += \
 	src/source/kdump_file.c src/source/kdump_internal.h \
 	src/source/elf_core.c \
 	src/source/qemu_notes.c \
+	src/source/kdump_descriptors.c \
 	src/source/page_cache.c \
 	src/source/kdump_trial_open.c \
 	src/source/raw_image.c

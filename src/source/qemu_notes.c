@@ -104,6 +104,32 @@ static bool kdump_header_sane(const struct dump *dump, uint64_t block_size_at)
 	       8 * bitmap_blocks * block_size >= max_mapnr;
 }
 
+/* Which layout the header has: false when neither makes sense. */
+static bool kdump_header_layout(const struct dump *dump, bool *is64)
+{
+	*is64 = !kdump_header_sane(dump, KDUMP32_BLOCK_SIZE);
+	return !*is64 || kdump_header_sane(dump, KDUMP64_BLOCK_SIZE);
+}
+
+bool kdump_descriptor_table(const struct dump *dump, uint64_t *block_size_at, uint64_t *block_size,
+			    uint64_t *offset)
+{
+	bool is64;
+	if (!kdump_header_layout(dump, &is64))
+		return false;
+	/* block_size, sub_hdr_size (signed), bitmap_blocks: checked by
+	 * kdump_header_sane to lie in the file. */
+	*block_size_at = is64 ? KDUMP64_BLOCK_SIZE : KDUMP32_BLOCK_SIZE;
+	const unsigned char *fields = dump->bytes + *block_size_at;
+	int64_t sub_header_blocks = (int32_t)dump_le(fields + 4, 4);
+	if (sub_header_blocks < 0)
+		return false;
+	*block_size = dump_le(fields, 4);
+	/* At most (1 + 2^31 + 2^32) blocks of 2^18 bytes: no overflow. */
+	*offset = (1 + (uint64_t)sub_header_blocks + dump_le(fields + 8, 4)) * *block_size;
+	return true;
+}
+
 void read_kdump_notes(struct dump *dump, uint64_t *qemu_notes)
 {
 	if (!dump_holds(dump, 0, KDUMP_UTSNAME_MACHINE + 65))
@@ -111,8 +137,8 @@ void read_kdump_notes(struct dump *dump, uint64_t *qemu_notes)
 	int64_t version = (int32_t)dump_le(dump->bytes + KDUMP_HEADER_VERSION, 4);
 	if (version < 4) /* offset_note exists from header_version 4 */
 		return;
-	bool is64 = !kdump_header_sane(dump, KDUMP32_BLOCK_SIZE);
-	if (is64 && !kdump_header_sane(dump, KDUMP64_BLOCK_SIZE))
+	bool is64;
+	if (!kdump_header_layout(dump, &is64))
 		return;
 	uint64_t block_size = dump_le(dump->bytes + (is64 ? KDUMP64_BLOCK_SIZE : KDUMP32_BLOCK_SIZE), 4);
 	uint64_t note_field = block_size + (is64 ? KDUMP64_NOTE_OFFSET : KDUMP32_NOTE_OFFSET);
