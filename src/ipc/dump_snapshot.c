@@ -27,6 +27,13 @@ static void copy_header(struct snapshot *snapshot, const struct dump_facts *fact
 		system->bugcheck_parameters[i] = facts->bugcheck_parameters[i];
 	system->system_time = facts->system_time;
 	system->system_uptime = facts->system_uptime;
+	/* A dump cut short is read as far as it goes, and says so. */
+	if (facts->pages_missing_from_file)
+		snapshot_warn(snapshot, (struct origin){ ORIGIN_FILE_OFFSET, 0, facts->file_size },
+			      "the file ends here, before %" PRIu64 " of the dump's %" PRIu64
+			      " pages, which are absent",
+			      facts->pages_missing_from_file,
+			      facts->present_pages + facts->pages_missing_from_file);
 }
 
 static void copy_identity(struct snapshot *snapshot, const struct os_identity *os)

@@ -304,6 +304,36 @@ static void reading_for_ipc_state_is_partial(void)
 	free(path);
 }
 
+/* A dump cut short: read as far as it goes, partial, and the warning says
+ * where the file ends and how many pages lie past it.  The full dump keeps
+ * the first run (PFNs 0x10-0x2f) from 0x2000, the second (0x100-0x107)
+ * from 0x22000, then the four table pages: cut at 0x24064, 34 of the 44
+ * pages are whole in the file. */
+static void truncated_dump_is_partial(void)
+{
+	struct forge *forge = scenario(FORGE_X64);
+	char *path = written_dump(forge, FORGE_WINDOWS_FULL, "cut.dmp");
+	struct error *error = forge_damage(path, FORGE_TRUNCATE, 0x24064);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	struct snapshot *s = identity_of(path, DUMP_DETECT);
+	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
+	CU_ASSERT_KNOWN_EQUAL(s->system.present_pages, 34);
+	char *expected = NULL;
+	CU_ASSERT_TRUE_FATAL(asprintf(&expected, "%s: offset 0x24064: the file ends here, before 10 of "
+				      "the dump's 44 pages, which are absent", path) > 0);
+	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, expected));
+	free(expected);
+	snapshot_free(s);
+	/* The whole file: no such warning. */
+	free(written_dump(forge, FORGE_WINDOWS_FULL, "cut.dmp"));
+	s = identity_of(path, DUMP_DETECT);
+	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	CU_ASSERT_FALSE(has_diagnostic(s, DIAGNOSTIC_WARNING, "the file ends here"));
+	snapshot_free(s);
+	forge_free(forge);
+	free(path);
+}
+
 /* ---- the text summary ----------------------------------------------------- */
 
 static void text_summary_line_by_line(void)
@@ -584,6 +614,7 @@ int main(void)
 		{ "raw image read when asked for", raw_image_read_when_asked_for },
 		{ "triage dump refused with the reason", triage_dump_refused_with_the_reason },
 		{ "reading for IPC state is partial", reading_for_ipc_state_is_partial },
+		{ "truncated dump is partial", truncated_dump_is_partial },
 		{ NULL, NULL },
 	};
 	static const struct test_case text[] = {
