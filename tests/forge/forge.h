@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../../src/base/base.h"
+#include "forge_layouts.h"
 
 enum forge_arch { FORGE_X64, FORGE_X86_PAE, FORGE_X86 };
 
@@ -177,5 +178,288 @@ struct error *forge_write_sparse_bitmap(const char *path, uint64_t total_bytes,
  * PFN order (the first is the DTB).  See forge_sparse.c for the formula. */
 bool forge_sparse_page_present(uint64_t total_bytes, uint64_t present_bytes, uint64_t pfn);
 bool forge_sparse_page_is_table(uint64_t total_bytes, uint64_t present_bytes, uint64_t pfn);
+
+/* ---- Windows kernel objects, with the real layouts -------------------
+ *
+ * A struct forge_windows lays Windows kernel objects into the scenario's
+ * kernel virtual memory, at the offsets of one forge_layout (from
+ * forge_layouts.h, the forge's own table, never the readers').  Every call
+ * returns the virtual address it chose, so a test can assert exact values.
+ * Objects are written as they are made; pages nobody wrote hold the
+ * pattern, and every allocation is zeroed first, so unset fields read 0.
+ *
+ *   forge_objects.c    the scenario, object types, headers and names
+ *   forge_kmem.c       the kernel-VA allocator, pool headers, globals
+ *   forge_processes.c  processes, threads, waits, mutants, events
+ *   forge_handles.c    handle tables of 0, 1 or 2 levels
+ *   forge_alpc.c       ALPC ports, connections, messages (Vista+)
+ *   forge_lpc.c        LPC ports and messages (XP, 2003)
+ *
+ * A misuse (a field the layout lacks, a handle that does not fit the
+ * table) is reported by forge_write_dump, as for the calls above. */
+
+struct forge_windows;
+
+/* The _ALPC_HANDLE_TABLE inside _ALPC_COMMUNICATION_INFO changed in the
+ * 2022-03 servicing wave (struct-offsets.md "Layout changes inside one
+ * build number"); builds from 9600 on exist both ways. */
+enum forge_alpc_handle_table {
+	FORGE_ALPC_HANDLE_TABLE_AS_LAYOUT, /* as the layout's own ntoskrnl has it */
+	FORGE_ALPC_HANDLE_TABLE_BEFORE_2022_03,
+	FORGE_ALPC_HANDLE_TABLE_FROM_2022_03,
+};
+
+struct forge_windows_options {
+	const struct forge_layout *layout; /* its pointer size must match the arch */
+	/* Kernel memory for the objects: heap_size bytes (default 4 MiB) at
+	 * heap_va (default 0xffffb00000000000 on x64, 0x90000000 on x86),
+	 * mapped with 4 KiB pages to physical heap_pa (page-aligned, must be
+	 * given).  Pages for kernel globals placed by RVA follow the heap
+	 * physically. */
+	uint64_t heap_va, heap_pa, heap_size;
+	/* A _POOL_HEADER before every pool allocation (not before whole
+	 * pages, which come from big pages without one). */
+	bool pool_headers;
+	/* An _OBJECT_HEADER_CREATOR_INFO before every object. */
+	bool creator_info;
+	uint8_t ob_header_cookie; /* Win10+: ObHeaderCookie's low byte */
+	enum forge_alpc_handle_table alpc_handle_table;
+	/* When not 0 and the layout has symbol RVAs, kernel globals
+	 * (PsActiveProcessHead, ObTypeIndexTable, ObHeaderCookie,
+	 * AlpcpPortList, ...) lie at kernel_base + RVA, on pages mapped as
+	 * needed (a page forge_kernel already mapped is written in place);
+	 * otherwise they are allocated in the heap. */
+	uint64_t kernel_base;
+	/* A LIST_ENTRY already in the scenario (forge_kernel's
+	 * process_list_va) to use as PsActiveProcessHead, or 0. */
+	uint64_t ps_active_process_head;
+};
+
+struct forge_windows *forge_windows_new(struct forge *forge, const struct forge_windows_options *options);
+void forge_windows_free(struct forge_windows *windows);
+/* The layout in use: options->layout, with the ALPC handle-table choice
+ * applied. */
+const struct forge_layout *forge_windows_layout(const struct forge_windows *windows);
+
+/* Object types the forge makes, with the _OBJECT_TYPE.Index each gets.
+ * The numbers are the forge's own (real ones vary by build): a reader
+ * must find a type by its name. */
+enum forge_object_type {
+	FORGE_TYPE_TYPE,          /* "Type", index 2 */
+	FORGE_TYPE_DIRECTORY,     /* "Directory", 3 */
+	FORGE_TYPE_PROCESS,       /* "Process", 7 */
+	FORGE_TYPE_THREAD,        /* "Thread", 8 */
+	FORGE_TYPE_EVENT,         /* "Event", 16 */
+	FORGE_TYPE_MUTANT,        /* "Mutant", 17 */
+	FORGE_TYPE_PORT,          /* "Port", 42 */
+	FORGE_TYPE_WAITABLE_PORT, /* "WaitablePort", 43 */
+	FORGE_TYPE_ALPC_PORT,     /* "ALPC Port", 44 (Vista+ only) */
+	FORGE_TYPE_COUNT,
+};
+const char *forge_object_type_name(enum forge_object_type type);
+uint8_t forge_object_type_index(enum forge_object_type type);
+
+/* Where the kernel's globals are (0: the layout has no such thing). */
+struct forge_windows_facts {
+	uint64_t ps_active_process_head;  /* LIST_ENTRY of EPROCESS.ActiveProcessLinks */
+	uint64_t ob_type_index_table;     /* Win7+: _OBJECT_TYPE *[256] */
+	uint64_t ob_header_cookie;        /* Win10+: the byte's address */
+	uint8_t ob_header_cookie_value;
+	uint64_t obp_root_directory_object; /* the pointer's address */
+	uint64_t root_directory;          /* its value: the "\" directory */
+	uint64_t alpcp_port_list;         /* Vista+: LIST_ENTRY of _ALPC_PORT.PortListEntry */
+	uint64_t handle_table_list;       /* LIST_ENTRY of _HANDLE_TABLE.HandleTableList */
+	/* the variable that points at a type (ObpTypeObjectType,
+	 * AlpcPortObjectType, LpcPortObjectType, ...): its address */
+	uint64_t type_pointer[FORGE_TYPE_COUNT];
+	uint64_t types[FORGE_TYPE_COUNT]; /* the _OBJECT_TYPE bodies (0: not made) */
+};
+const struct forge_windows_facts *forge_windows_facts(const struct forge_windows *windows);
+
+/* Kernel memory.  forge_kernel_alloc returns zeroed bytes, 16-aligned on
+ * x64 and 8-aligned on x86, after a _POOL_HEADER tagged pool_tag
+ * (forge_tag) when the scenario has pool headers and pool_tag is not 0;
+ * a block of at most a page never crosses a page.  The heap grows up and
+ * is never freed; running out is a misuse. */
+uint64_t forge_kernel_alloc(struct forge_windows *windows, uint64_t size, uint32_t pool_tag);
+/* Whole zeroed pages, page-aligned, without a pool header. */
+uint64_t forge_kernel_alloc_pages(struct forge_windows *windows, uint64_t pages);
+void forge_kernel_write(struct forge_windows *windows, uint64_t va, const void *bytes, size_t length);
+void forge_kernel_write_u32(struct forge_windows *windows, uint64_t va, uint32_t value);
+/* A pointer of the layout's size. */
+void forge_kernel_write_pointer(struct forge_windows *windows, uint64_t va, uint64_t value);
+uint64_t forge_kernel_read_pointer(struct forge_windows *windows, uint64_t va);
+/* The physical address behind va (0 when not mapped). */
+uint64_t forge_kernel_physical(const struct forge_windows *windows, uint64_t va);
+/* A pool tag from its four characters: forge_tag("Proc"). */
+uint32_t forge_tag(const char tag[4]);
+
+/* The _OBJECT_HEADER of an object body. */
+uint64_t forge_object_header(const struct forge_windows *windows, uint64_t body);
+/* A named object of any type, size bytes of zeroed body.  A name with
+ * backslashes ("\\RPC Control\\StockSvcPort") puts the last component
+ * in the object's _OBJECT_HEADER_NAME_INFO and makes (once) a "Directory"
+ * object for each directory above it, linked by NameInfo.Directory up to
+ * the root "\".  name may be NULL. */
+uint64_t forge_object(struct forge_windows *windows, enum forge_object_type type, uint64_t size,
+		      const char *name);
+/* The directory object for a path ("\\", "\\RPC Control"), made if new. */
+uint64_t forge_directory(struct forge_windows *windows, const char *path);
+
+/* Processes: an _EPROCESS on PsActiveProcessHead, with an empty handle
+ * table of handle_levels levels (0, 1 or 2). */
+struct forge_process_spec {
+	uint64_t pid;
+	const char *image_name; /* ImageFileName keeps its first 15 bytes */
+	uint64_t parent_pid;    /* InheritedFromUniqueProcessId */
+	uint64_t create_time;   /* FILETIME */
+	uint64_t directory_table_base; /* Pcb.DirectoryTableBase; 0: the scenario's DTB */
+	unsigned handle_levels;
+};
+uint64_t forge_process_ex(struct forge_windows *windows, const struct forge_process_spec *spec);
+/* Level-0 handle table, parent 0, create time 0, the scenario's DTB. */
+uint64_t forge_process(struct forge_windows *windows, uint64_t pid, const char *image_name);
+
+/* _KTHREAD.State and WaitReason values (struct-offsets.md "Enumerations"). */
+enum {
+	FORGE_THREAD_READY = 1,
+	FORGE_THREAD_RUNNING = 2,
+	FORGE_THREAD_WAITING = 5,
+};
+enum {
+	FORGE_WAIT_EXECUTIVE = 0,
+	FORGE_WAIT_USER_REQUEST = 6,
+	FORGE_WAIT_WR_QUEUE = 15,
+	FORGE_WAIT_LPC_RECEIVE = 16,
+	FORGE_WAIT_LPC_REPLY = 17,
+	FORGE_WAIT_WR_MUTEX = 29,
+};
+/* An _ETHREAD on the process's ThreadListHead (and its KTHREAD on
+ * Pcb.ThreadListHead), Cid = (process's pid, tid). */
+uint64_t forge_thread(struct forge_windows *windows, uint64_t process, uint64_t tid, unsigned state,
+		      unsigned wait_reason);
+/* The thread waits on a dispatcher object (a mutant, an event, a thread):
+ * KTHREAD.WaitBlockList points at its WaitBlock[0], whose Object and
+ * Thread are set and whose WaitListEntry is on the object's
+ * Header.WaitListHead.  Returns the wait block's address. */
+uint64_t forge_thread_waits_on(struct forge_windows *windows, uint64_t thread, uint64_t object);
+/* A _KMUTANT owned by owner_thread (0: free, SignalState 1). */
+uint64_t forge_mutant(struct forge_windows *windows, uint64_t owner_thread, const char *name);
+/* A notification _KEVENT, not signalled. */
+uint64_t forge_event(struct forge_windows *windows, const char *name);
+
+/* Handles: the next free handle value of the process's table (never 0,
+ * never the first entry of a leaf page) for object, or a chosen value.
+ * HandleCount and PointerCount of the object's header go up by one. */
+uint32_t forge_handle(struct forge_windows *windows, uint64_t process, uint64_t object,
+		      uint32_t granted_access);
+void forge_handle_at(struct forge_windows *windows, uint64_t process, uint32_t handle,
+		     uint64_t object, uint32_t granted_access);
+/* The _HANDLE_TABLE of a process, and the entry a handle value uses (0
+ * when its page was never made). */
+uint64_t forge_handle_table(const struct forge_windows *windows, uint64_t process);
+uint64_t forge_handle_entry(const struct forge_windows *windows, uint64_t process, uint32_t handle);
+
+/* ALPC (Vista+).  A connection port is an _ALPC_PORT with its own
+ * _ALPC_COMMUNICATION_INFO (ConnectionPort = itself), on AlpcpPortList,
+ * OwnerProcess = owner, u1.State Initialized. */
+uint64_t forge_alpc_connection_port(struct forge_windows *windows, uint64_t owner_process,
+				    const char *name);
+/* A client communication port (owned by client_process) and a server
+ * communication port (owned by the connection port's owner) that share
+ * one _ALPC_COMMUNICATION_INFO naming all three ports, whose
+ * CommunicationList entry is linked on the connection port's.  The
+ * sharing and that list are the forge's picture, not confirmed by a
+ * public source: readers should not depend on either. */
+void forge_alpc_connect(struct forge_windows *windows, uint64_t client_process, uint64_t connection_port,
+			uint64_t *client_port, uint64_t *server_port);
+uint64_t forge_alpc_communication_info(struct forge_windows *windows, uint64_t port);
+/* The port's queues; FORGE_QUEUE_DIRECT only where the build has it. */
+enum forge_alpc_queue {
+	FORGE_QUEUE_NONE, /* on no queue (a message being processed) */
+	FORGE_QUEUE_MAIN,
+	FORGE_QUEUE_LARGE_MESSAGE,
+	FORGE_QUEUE_PENDING,
+	FORGE_QUEUE_CANCELED,
+	FORGE_QUEUE_DIRECT,
+};
+/* The LIST_ENTRY head of a queue (FORGE_QUEUE_NONE: the WaitQueue). */
+uint64_t forge_alpc_queue_head(const struct forge_windows *windows, uint64_t port,
+			       enum forge_alpc_queue queue);
+struct forge_alpc_message_spec {
+	uint64_t port;                /* PortQueue: the port whose queue holds it */
+	enum forge_alpc_queue queue;  /* linked at the tail; its Length goes up */
+	uint64_t owner_port;          /* 0: port */
+	uint64_t waiting_thread;      /* its AlpcMessageId and AlpcMessage are set */
+	uint64_t server_thread;
+	uint32_t message_id, callback_id;
+	int32_t sequence_no;
+	/* u1.s1 at the build's bit positions.  QueueType's numbers are not
+	 * public (struct-offsets.md): the raw value is the caller's. */
+	uint32_t queue_type;
+	bool canceled, release_message, reply_wait_reply;
+	uint64_t quota_process;
+	uint64_t cancel_sequence_port, cancel_queue_port;
+	int32_t cancel_sequence_no;
+	uint64_t client_context, server_context, port_context, cancel_port_context,
+		security_data, view;
+	uint64_t communication_info;  /* 0: the port's */
+	uint64_t connection_port;     /* 0: the communication info's */
+	uint64_t extension_buffer, extension_buffer_size;
+	/* PORT_MESSAGE; ClientId 0.0: the waiting thread's Cid */
+	uint16_t data_length, total_length, type;
+	uint64_t client_pid, client_tid;
+};
+uint64_t forge_alpc_message(struct forge_windows *windows, const struct forge_alpc_message_spec *spec);
+/* thread waits for a message on port: its AlpcWaitListEntry is on the
+ * port's WaitQueue, WaitQueueLength goes up. */
+void forge_alpc_wait_for_message(struct forge_windows *windows, uint64_t port, uint64_t thread);
+/* A port's settings: u1.State bits or'ed in (at the layout's positions,
+ * forge_windows_layout(w)->alpc_port.waitable etc.), PortAttributes,
+ * SequenceNo and PortContext. */
+struct forge_alpc_port_settings {
+	uint32_t state;
+	uint32_t attribute_flags;
+	uint64_t max_message_length;
+	int32_t sequence_no;
+	uint64_t port_context;
+};
+void forge_alpc_port_set(struct forge_windows *windows, uint64_t port,
+			 const struct forge_alpc_port_settings *settings);
+
+/* LPC (XP, 2003).  Port Flags as the debugger prints them
+ * (struct-offsets.md): 1 server connection port, 3 server communication
+ * port, 4 client communication port. */
+uint64_t forge_lpc_connection_port(struct forge_windows *windows, uint64_t owner_process,
+				   const char *name);
+void forge_lpc_connect(struct forge_windows *windows, uint64_t client_thread, uint64_t connection_port,
+		       uint64_t *client_port, uint64_t *server_port);
+struct forge_lpc_message_spec {
+	uint64_t queue_port;    /* whose MsgQueue.ReceiveHead holds it; 0: none */
+	uint64_t sender_port;
+	uint64_t replied_to_thread;
+	uint64_t port_context;
+	uint32_t message_id, callback_id;
+	uint16_t data_length, total_length, type;
+	uint64_t client_pid, client_tid;
+};
+uint64_t forge_lpc_message(struct forge_windows *windows, const struct forge_lpc_message_spec *spec);
+/* thread waits for the reply to message_id: LpcReplyMessageId is set,
+ * LpcReplyChain is on port's LpcReplyChainHead, and LpcWaitingOnPort
+ * holds port | 1 (the bit that says "a port": ReactOS lpc.h
+ * LPCP_THREAD_FLAG_IS_PORT). */
+void forge_lpc_wait_reply(struct forge_windows *windows, uint64_t thread, uint64_t port, uint32_t message_id);
+/* The thread's LpcReplyMessage (bit 0 clear: a message). */
+void forge_lpc_reply_message(struct forge_windows *windows, uint64_t thread, uint64_t message);
+/* The server thread received message_id: LpcReceivedMessageId and
+ * LpcReceivedMsgIdValid. */
+void forge_lpc_received(struct forge_windows *windows, uint64_t thread, uint32_t message_id);
+
+/* Damage for the readers' robustness tests.  A list (LIST_ENTRY head)
+ * whose n-th element's Flink goes back to its first element, so a walk
+ * never returns to the head; and a kernel address whose page is not
+ * mapped. */
+void forge_damage_list_loop(struct forge_windows *windows, uint64_t head, unsigned n);
+uint64_t forge_absent_kernel_page(struct forge_windows *windows);
 
 #endif

@@ -76,6 +76,8 @@ struct paging_form {
 	uint64_t large_levels; /* bit n set: level n may map a large page */
 };
 const struct paging_form *forge_paging_form(enum forge_arch arch);
+/* Walks the scenario's own tables: false when va is not mapped. */
+bool forge_translate(const struct forge *forge, uint64_t va, uint64_t *pa);
 
 /* A dump file being written.  Every failure names the path. */
 struct forge_file {

@@ -206,6 +206,26 @@ uint64_t forge_dtb(const struct forge *forge)
 	return forge->dtb;
 }
 
+bool forge_translate(const struct forge *forge, uint64_t va, uint64_t *pa)
+{
+	const struct paging_form *form = forge_paging_form(forge->arch);
+	if (!forge->dtb)
+		return false;
+	uint64_t table = forge->dtb;
+	for (unsigned level = 1; level <= form->levels; level++) {
+		uint64_t entry = read_entry(forge, entry_address(form, table, level, va), form->entry_size);
+		if (!(entry & ENTRY_PRESENT))
+			return false;
+		if (level == form->levels || maps_large_page(form, level, entry)) {
+			uint64_t offset_mask = (1ULL << form->shift[level - 1]) - 1;
+			*pa = (entry & form->address_mask & ~offset_mask) | (va & offset_mask);
+			return true;
+		}
+		table = entry & form->address_mask;
+	}
+	return false;
+}
+
 void forge_unmap(struct forge *forge, uint64_t va)
 {
 	const struct paging_form *form = forge_paging_form(forge->arch);

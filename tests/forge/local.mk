@@ -8,7 +8,13 @@ tests_forge_libforge_a_SOURCES = \
 	tests/forge/forge_file.c tests/forge/forge_dump.c tests/forge/forge_raw.c \
 	tests/forge/forge_windows_header.c tests/forge/forge_windows.c \
 	tests/forge/forge_elf.c tests/forge/forge_damage.c tests/forge/forge_sparse.c \
-	tests/forge/forge_kernel.c
+	tests/forge/forge_kernel.c \
+	tests/forge/forge_layouts.h tests/forge/forge_layouts.c \
+	tests/forge/forge_objects_internal.h tests/forge/forge_objects.c tests/forge/forge_kmem.c \
+	tests/forge/forge_processes.c tests/forge/forge_handles.c tests/forge/forge_alpc.c \
+	tests/forge/forge_lpc.c
+# The script that transcribed forge_layouts.c from ../shared/symbols/.
+EXTRA_DIST += tests/forge/forge_layouts.py
 FORGE_LIBS = tests/forge/libforge.a libalpcgraph.a
 
 # `make tests/forge/forge` builds the program for bench/ and for people.
@@ -22,3 +28,12 @@ tests_forge_test_forge_SOURCES = tests/forge/test_forge.c \
 	tests/forge/independent_reader.c tests/forge/independent_reader.h
 tests_forge_test_forge_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_forge_test_forge_LDADD = tests/forge/libforge.a $(TEST_LIBS)
+
+# The kernel objects, read back through the test's own offsets.
+check_PROGRAMS += tests/forge/test_forge_objects
+TESTS += tests/forge/test_forge_objects
+tests_forge_test_forge_objects_SOURCES = tests/forge/test_forge_objects.c \
+	tests/forge/object_reader.c tests/forge/object_reader.h \
+	tests/forge/independent_reader.c tests/forge/independent_reader.h
+tests_forge_test_forge_objects_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_forge_test_forge_objects_LDADD = tests/forge/libforge.a $(TEST_LIBS)
