@@ -16,6 +16,7 @@
 #define ALPCGRAPH_KERNEL_H
 
 #include "../memory/memory.h"
+#include "profile.h"
 
 enum { OS_NOTES_KEPT = 8, OS_NOTE_SIZE = 256 };
 
@@ -100,5 +101,153 @@ struct error *pe_debug_record(struct address_space *space, uint64_t base, char *
  * its RVA and size in memory, cut to SizeOfImage. */
 struct error *pe_section(struct address_space *space, uint64_t base, const char *name,
 			 uint32_t *rva, uint32_t *size);
+
+/* ---- choosing a structure profile (profile_choice.c) ---------------
+ *
+ * By the ntkrnlmp.pdb GUID and age found in memory when a built-in
+ * profile has them; else among the built-in profiles of the same build,
+ * the one a probe scores best (layouts change inside one build number:
+ * struct-offsets.md "Layout changes inside one build number"); or the
+ * ISF file the user named with --profile.  Never silently: the choice
+ * carries the reason, which `info` and every report show. */
+
+/* How well a candidate profile reads this image: the number of objects
+ * that came out consistent (a process's threads whose Cid names the
+ * process, ...), or -1 when it cannot read it at all.  kernel_probe()
+ * (walk room below) is the real one; tests pass their own. */
+typedef int (*profile_probe)(const struct kernel_profile *candidate, void *context);
+
+enum profile_match {
+	PROFILE_NOT_FOUND = 0,
+	PROFILE_BY_PDB,        /* GUID and age equal a built-in profile's */
+	PROFILE_BY_BUILD,      /* the only built-in profile of the build */
+	PROFILE_BY_PROBE,      /* the best-scoring built-in profile of the build */
+	PROFILE_FROM_FILE,     /* --profile FILE */
+};
+
+struct profile_choice {
+	const struct kernel_profile *profile; /* NULL: none fits; the error says why */
+	enum profile_match match;
+	char reason[256]; /* one sentence: "ntkrnlmp.pdb 606FF…-1 is the built-in profile 19041.3570" */
+};
+
+/* Chooses the profile for the image os describes.  profile_path (NULL:
+ * none) is an ISF file given with --profile, which wins over the built-in
+ * table.  ERROR_UNSUPPORTED when no profile fits: the message names the
+ * build and the PDB GUID/age and says how to supply one (--profile with a
+ * Volatility 3 ISF file for that GUID).  A profile loaded from a file is
+ * owned by the choice: profile_choice_release() frees it. */
+struct error *profile_choose(const struct os_identity *os, const char *profile_path,
+			     profile_probe probe, void *probe_context, struct profile_choice *choice);
+void profile_choice_release(struct profile_choice *choice);
+
+/* A Volatility 3 ISF file (.json, or .json.xz) as a profile
+ * (profile_isf.c): every entry of profile_fields.def the file has; the
+ * rest PROFILE_ABSENT.  The PDB GUID/age and build come from the file's
+ * metadata when it has them.  Free with profile_free(). */
+struct error *profile_load_isf(const char *path, struct kernel_profile **profile);
+void profile_free(struct kernel_profile *profile);
+/* The built-in profile with this GUID and age, or NULL. */
+const struct kernel_profile *profile_by_pdb(const char *guid, uint64_t age);
+
+/* ---- an opened kernel: reads through a profile (kernel_open.c, walks) --
+ *
+ * Warnings about single objects (a list that loops, a pointer into an
+ * absent page) go to the caller's sink with the object's virtual address;
+ * the ipc room forwards them into the snapshot. */
+struct kernel_warnings {
+	void (*warn)(void *context, uint64_t address, const char *text);
+	void *context;
+};
+
+struct kernel;
+struct error *kernel_open(struct physical_memory *memory, const struct os_identity *os,
+			  const struct kernel_profile *profile, struct kernel_warnings warnings,
+			  struct kernel **kernel);
+void kernel_close(struct kernel *kernel);
+const struct kernel_profile *kernel_profile_in_use(const struct kernel *kernel);
+struct address_space *kernel_address_space(struct kernel *kernel);
+
+/* A candidate's score over memory (see profile_probe): walks a bounded
+ * number of processes and threads with it.  context is a struct
+ * kernel_probe_context. */
+struct kernel_probe_context {
+	struct physical_memory *memory;
+	const struct os_identity *os;
+};
+int kernel_probe(const struct kernel_profile *candidate, void *context);
+
+struct kernel_process {
+	uint64_t address; /* EPROCESS */
+	uint64_t pid, parent_pid;
+	char image[16];   /* ImageFileName, NUL-terminated, bytes as stored */
+	uint64_t directory_table_base;
+	uint64_t object_table; /* _HANDLE_TABLE; 0 once the process has exited */
+	uint64_t create_time, exit_time; /* FILETIME, 0 when not set */
+	uint32_t active_threads;
+};
+
+enum { KERNEL_WAIT_OBJECTS_KEPT = 4 };
+
+/* A dispatcher object a thread waits on, from its wait blocks. */
+struct kernel_wait_object {
+	uint64_t address;
+	uint8_t type;          /* _DISPATCHER_HEADER.Type */
+	const char *type_name; /* "Mutant", "Event", … when the object header says; else NULL */
+	uint64_t owner_thread; /* a mutant's OwnerThread, 0 when free or not a mutant */
+};
+
+struct kernel_thread {
+	uint64_t address; /* ETHREAD */
+	uint64_t process; /* the EPROCESS whose list holds it */
+	uint64_t pid, tid; /* Cid */
+	uint8_t state, wait_reason, wait_mode; /* raw _KTHREAD values */
+	uint32_t wait_time;
+	struct kernel_wait_object wait_objects[KERNEL_WAIT_OBJECTS_KEPT];
+	unsigned wait_object_count;
+	uint64_t start_address, win32_start_address;
+	/* Vista+: ETHREAD.AlpcMessageId and AlpcMessage (the message the
+	 * thread waits on for a reply, or its receive attribute set) */
+	uint64_t alpc_message_id, alpc_message;
+	/* XP/2003 */
+	uint64_t lpc_reply_message_id, lpc_received_message_id;
+	bool lpc_received_message_id_valid;
+	uint64_t lpc_waiting_on; /* LpcReplyMessage/LpcWaitingOnPort as stored (bit 0: a port) */
+};
+
+/* Visitors return false to stop the walk early. */
+typedef bool (*kernel_process_visitor)(void *context, const struct kernel_process *process);
+typedef bool (*kernel_thread_visitor)(void *context, const struct kernel_thread *thread);
+
+/* Processes from PsActiveProcessHead, in list order; bounded and
+ * loop-safe.  A process that cannot be read is a warning and the walk
+ * goes on when the list still can. */
+struct error *kernel_walk_processes(struct kernel *kernel, kernel_process_visitor visit, void *context);
+struct error *kernel_walk_threads(struct kernel *kernel, const struct kernel_process *process,
+				  kernel_thread_visitor visit, void *context);
+
+enum { KERNEL_NAME_SIZE = 512, KERNEL_TYPE_NAME_SIZE = 64 };
+
+/* An object, from its _OBJECT_HEADER. */
+struct kernel_object {
+	uint64_t body, header;
+	char type_name[KERNEL_TYPE_NAME_SIZE]; /* "ALPC Port", "" when unknown */
+	uint64_t pointer_count, handle_count;
+	/* The full path through NameInfo.Directory: "\RPC Control\lsasspirpc";
+	 * "" when unnamed.  UTF-8. */
+	char name[KERNEL_NAME_SIZE];
+	uint64_t creator_pid; /* CreatorUniqueProcess when the creator info is there, else 0 */
+};
+struct error *kernel_object_at(struct kernel *kernel, uint64_t body, struct kernel_object *object);
+
+struct kernel_handle {
+	uint32_t value;  /* handle value: entry index × 4 */
+	uint64_t object; /* the body */
+	uint32_t granted_access;
+};
+typedef bool (*kernel_handle_visitor)(void *context, const struct kernel_handle *handle);
+/* Every in-use entry of the process's handle table, all levels. */
+struct error *kernel_walk_handles(struct kernel *kernel, const struct kernel_process *process,
+				  kernel_handle_visitor visit, void *context);
 
 #endif
