@@ -32,6 +32,8 @@ struct cli_options {
 	const char *templates;
 	bool no_svg;
 	bool raw_input; /* --input-format raw (or --format raw): a raw physical image */
+	const char *profile_path; /* --profile FILE */
+	bool pool_search;         /* --pool-search */
 };
 
 /* Parses argv after the program name; prints the problem and returns false

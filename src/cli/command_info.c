@@ -13,9 +13,13 @@ int command_info(const struct cli_options *options)
 	}
 	struct ptr_vec files = { 0 }, snapshots = { 0 }, analyses = { 0 };
 	expand_inputs(options->paths, options->path_count, &files);
+	struct dump_read_options dump = {
+		.format = options->raw_input ? DUMP_FORCE_RAW : DUMP_DETECT,
+		.reading = READ_IDENTITY,
+		.profile_path = options->profile_path,
+	};
 	for (size_t i = 0; i < files.count; i++)
-		ipc_read_dump(files.items[i], options->raw_input ? DUMP_FORCE_RAW : DUMP_DETECT,
-			      READ_IDENTITY, &snapshots);
+		ipc_read_dump(files.items[i], &dump, &snapshots);
 	free_inputs(&files);
 	analyze_all(&snapshots, &analyses);
 	report_problems(&analyses);

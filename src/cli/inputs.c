@@ -77,8 +77,14 @@ static struct snapshot *failed_input(const char *path, struct error *error)
 
 void load_input(const char *path, const struct cli_options *options, struct ptr_vec *snapshots)
 {
+	struct dump_read_options dump = {
+		.format = options->raw_input ? DUMP_FORCE_RAW : DUMP_DETECT,
+		.reading = READ_IPC_STATE,
+		.profile_path = options->profile_path,
+		.pool_search = options->pool_search,
+	};
 	if (options->raw_input) {
-		ipc_read_dump(path, DUMP_FORCE_RAW, READ_IPC_STATE, snapshots);
+		ipc_read_dump(path, &dump, snapshots);
 		return;
 	}
 	enum input_format format;
@@ -93,7 +99,7 @@ void load_input(const char *path, const struct cli_options *options, struct ptr_
 		transcript_read_file(path, &transcript, snapshots);
 		break;
 	case INPUT_DUMP:
-		ipc_read_dump(path, DUMP_DETECT, READ_IPC_STATE, snapshots);
+		ipc_read_dump(path, &dump, snapshots);
 		break;
 	default:
 		ptr_vec_push(snapshots, failed_input(path, error_in_file(ERROR_UNSUPPORTED, path,

@@ -34,6 +34,9 @@ void print_usage(FILE *out)
 	      "      --same-machine     read all inputs as captures of one machine\n"
 	      "      --no-svg           report: skip the graph layout (the DOT file still has it)\n"
 	      "      --input-format=raw a raw physical memory image (also --format raw)\n"
+	      "      --profile=FILE     a Volatility 3 ISF symbol table (.json or .json.xz) for\n"
+	      "                         a dump whose build has no built-in profile\n"
+	      "      --pool-search      also scan physical memory for ports by pool tag\n"
 	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
 	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -67,7 +70,8 @@ static unsigned default_jobs(void)
 bool parse_options(int argc, char **argv, struct cli_options *options)
 {
 	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
-	       OPTION_TEMPLATES, OPTION_NO_SVG, OPTION_INPUT_FORMAT };
+	       OPTION_TEMPLATES, OPTION_NO_SVG, OPTION_INPUT_FORMAT, OPTION_PROFILE,
+	       OPTION_POOL_SEARCH };
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -79,6 +83,8 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 		{ "templates", required_argument, NULL, OPTION_TEMPLATES },
 		{ "no-svg", no_argument, NULL, OPTION_NO_SVG },
 		{ "input-format", required_argument, NULL, OPTION_INPUT_FORMAT },
+		{ "profile", required_argument, NULL, OPTION_PROFILE },
+		{ "pool-search", no_argument, NULL, OPTION_POOL_SEARCH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -110,6 +116,12 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 				return false;
 			}
 			options->raw_input = true;
+			break;
+		case OPTION_PROFILE:
+			options->profile_path = optarg;
+			break;
+		case OPTION_POOL_SEARCH:
+			options->pool_search = true;
 			break;
 		case OPTION_ALL:
 			options->all = true;

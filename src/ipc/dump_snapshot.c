@@ -70,11 +70,11 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 		snapshot_note(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 }, "%s", os->notes[i]);
 }
 
-void ipc_read_dump(const char *path, enum dump_open_format how, enum dump_reading reading,
+void ipc_read_dump(const char *path, const struct dump_read_options *options,
 		   struct ptr_vec *snapshots)
 {
 	struct dump *dump = NULL;
-	struct error *error = dump_open(path, how, &dump);
+	struct error *error = dump_open(path, options->format, &dump);
 	if (error) {
 		struct snapshot *failed = snapshot_new(path, NULL);
 		snapshot_fail(failed, error);
@@ -90,7 +90,7 @@ void ipc_read_dump(const char *path, enum dump_open_format how, enum dump_readin
 	struct os_identity os;
 	identify_os(memory, &os);
 	copy_identity(snapshot, &os);
-	if (reading == READ_IPC_STATE)
+	if (options->reading == READ_IPC_STATE)
 		snapshot_warn(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 },
 			      "this version reads a dump's identity only (see `alpcgraph info`); its "
 			      "processes, threads and ALPC/LPC/RPC state are not read yet");

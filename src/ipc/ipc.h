@@ -18,9 +18,16 @@ enum dump_reading {
 	READ_IPC_STATE, /* report/scan/graph/cycles: the hang */
 };
 
+struct dump_read_options {
+	enum dump_open_format format; /* DUMP_DETECT, or DUMP_FORCE_RAW */
+	enum dump_reading reading;
+	const char *profile_path;     /* --profile FILE: a Volatility 3 ISF file, or NULL */
+	bool pool_search;             /* --pool-search: scan physical memory for pool tags too */
+};
+
 /* Appends one finished snapshot for the dump at path (status error, with
  * the reason, when it cannot be opened). */
-void ipc_read_dump(const char *path, enum dump_open_format how, enum dump_reading reading,
+void ipc_read_dump(const char *path, const struct dump_read_options *options,
 		   struct ptr_vec *snapshots);
 
 #endif

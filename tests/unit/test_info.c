@@ -92,7 +92,8 @@ static char *written_dump(const struct forge *forge, enum forge_format format, c
 static struct snapshot *identity_of(const char *path, enum dump_open_format how)
 {
 	struct ptr_vec snapshots = { 0 };
-	ipc_read_dump(path, how, READ_IDENTITY, &snapshots);
+	ipc_read_dump(path, &(struct dump_read_options){ .format = how, .reading = READ_IDENTITY },
+		      &snapshots);
 	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
 	struct snapshot *snapshot = snapshots.items[0];
 	ptr_vec_release(&snapshots);
@@ -293,7 +294,9 @@ static void reading_for_ipc_state_is_partial(void)
 	struct forge *forge = scenario(FORGE_X64);
 	char *path = written_dump(forge, FORGE_WINDOWS_FULL, "hang.dmp");
 	struct ptr_vec snapshots = { 0 };
-	ipc_read_dump(path, DUMP_DETECT, READ_IPC_STATE, &snapshots);
+	ipc_read_dump(path,
+		      &(struct dump_read_options){ .format = DUMP_DETECT, .reading = READ_IPC_STATE },
+		      &snapshots);
 	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
 	struct snapshot *s = snapshots.items[0];
 	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
