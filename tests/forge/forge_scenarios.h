@@ -1,0 +1,231 @@
+/* Forged ALPC scenarios for issue 4's acceptance tests: whole Windows
+ * systems in the real layouts (any Vista+ forge_layout), each made by one
+ * function that says exactly what it made, so a reader's test can assert
+ * its output against these facts and nothing else.
+ *
+ * How the scenarios show an ALPC wait (so a reader can find it; the
+ * fields are struct-offsets.md's, the meaning debugger-output-formats.md
+ * §3.2 and §3.4's):
+ *   - a client thread waiting for a reply: State Waiting (5), WaitReason
+ *     WrLpcReply (17), ETHREAD.AlpcMessage = the message, AlpcMessageId =
+ *     its id, message.WaitingThread = the thread;
+ *   - the message not yet received: on its queue port's MainQueue,
+ *     ServerThread 0 (an edge to the queue port's owner process only);
+ *   - the message received: on the PendingQueue with ServerThread set (an
+ *     edge to that thread);
+ *   - a server thread waiting for messages: WrLpcReceive (16), its
+ *     AlpcWaitListEntry on the port's WaitQueue;
+ *   - a thread waiting on a mutant: UserRequest (6), its wait block on the
+ *     mutant's WaitListHead (an edge to the mutant's OwnerThread).
+ * Requests from a client sit on the connection port's queues (as the
+ * Vista `!alpc /m` sample shows: QueuePort an ALPC_CONNECTION_PORT); the
+ * "main-queue" scenario also queues one on a server communication port.
+ * QueueType and the port's Type numbers are not public: the scenarios
+ * leave them 0; a reader tells a queue by the list that links the message
+ * and a port's kind by its CommunicationInfo (struct-offsets.md).
+ *
+ * Every port has a handle in its owner's handle table, is linked on
+ * AlpcpPortList and has an "ALPC Port" object header, except the ports of
+ * the "pool-only" scenario, which have none of those references: only
+ * their pool header (tag "ALPC", see forge_kmem.c) and their object header
+ * find them. */
+#ifndef ALPCGRAPH_FORGE_SCENARIOS_H
+#define ALPCGRAPH_FORGE_SCENARIOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forge.h"
+
+struct forge_scenario_process {
+	uint64_t pid;
+	uint64_t eprocess;
+	const char *image;  /* ImageFileName as stored (its first 15 bytes) */
+};
+
+/* What a thread waits for, as a reader should report it. */
+enum forge_scenario_wait_kind {
+	FORGE_WAITS_FOR_NOTHING,      /* running, ready, or a wait no edge leaves */
+	FORGE_WAITS_FOR_ALPC_REPLY,   /* WrLpcReply: wait_object is the message */
+	FORGE_WAITS_FOR_ALPC_RECEIVE, /* WrLpcReceive: wait_object is the port */
+	FORGE_WAITS_FOR_MUTANT,       /* UserRequest: wait_object is the mutant */
+};
+
+struct forge_scenario_thread {
+	uint64_t pid, tid;             /* Cid */
+	uint64_t ethread;
+	unsigned state, wait_reason;   /* _KTHREAD.State and WaitReason as written */
+	enum forge_scenario_wait_kind waits_for;
+	uint64_t wait_object;          /* the message, port or mutant; 0 for nothing */
+};
+
+/* A port's kind, as its CommunicationInfo tells it. */
+enum forge_scenario_port_kind {
+	FORGE_PORT_CONNECTION,
+	FORGE_PORT_SERVER_COMMUNICATION,
+	FORGE_PORT_CLIENT_COMMUNICATION,
+};
+
+struct forge_scenario_port {
+	uint64_t address;              /* the _ALPC_PORT (object body) */
+	const char *name;              /* "\\RPC Control\\OrderSvcPort"; NULL: unnamed */
+	enum forge_scenario_port_kind kind;
+	uint64_t owner_pid, owner_eprocess;
+	uint64_t communication_info;
+	/* as the port's CommunicationInfo names them (0: none) */
+	uint64_t connection_port, server_port, client_port;
+	uint32_t handle;               /* the handle in the owner's table; 0: none */
+	bool on_port_list;             /* linked on AlpcpPortList */
+	bool pool_only;                /* no handle, no list, no reference: a pool scan finds it */
+	/* queue lengths as the port's *Length fields hold them */
+	uint32_t main_length, pending_length, canceled_length, wait_length;
+};
+
+struct forge_scenario_message {
+	uint64_t address;              /* the _KALPC_MESSAGE */
+	uint32_t id, callback_id;      /* PORT_MESSAGE.MessageId, CallbackId */
+	enum forge_alpc_queue queue;   /* which list of queue_port links it */
+	uint64_t queue_port;           /* _KALPC_MESSAGE.PortQueue */
+	uint64_t owner_port;           /* the client communication port that sent it */
+	uint64_t waiting_thread;       /* 0: nobody waits (canceled) */
+	uint64_t server_thread;        /* 0: not received */
+	bool canceled;                 /* u1.s1.Canceled */
+	uint64_t client_pid, client_tid; /* PORT_MESSAGE.ClientId */
+};
+
+/* An expected wait-for edge: a waiting thread and whom it waits for. */
+struct forge_scenario_wait {
+	uint64_t pid, tid, thread;     /* the waiter */
+	enum forge_scenario_wait_kind kind; /* ALPC_REPLY or MUTANT */
+	uint64_t object;               /* the message or the mutant */
+	uint64_t queue_port;           /* ALPC: the message's queue port; 0 for a mutant */
+	uint64_t target_pid;           /* the queue port's owner; the mutant owner's process */
+	uint64_t target_tid;           /* ServerThread's or OwnerThread's tid; 0: only the process is known */
+	bool definite;                 /* thread-level (target_tid known) */
+};
+
+enum { FORGE_SCENARIO_CYCLE_MAX = 8 };
+/* An expected deadlock: members[i] waits for members[(i + 1) % length].
+ * It starts at the member with the lowest pid. */
+struct forge_scenario_cycle {
+	size_t length;
+	uint64_t pids[FORGE_SCENARIO_CYCLE_MAX];
+	uint64_t tids[FORGE_SCENARIO_CYCLE_MAX]; /* the waiting thread in pids[i] */
+	/* every edge thread-level: "definite"; else process-level "probable" */
+	bool definite;
+};
+
+/* Everything a scenario made, in creation order.  Arrays are owned by the
+ * facts (forge_scenario_facts_free). */
+struct forge_scenario_facts {
+	const char *scenario;          /* its name */
+	const char *layout;            /* the layout's column ("19041.3570") */
+	uint32_t port_pool_tag;        /* the tag on each port's pool header; 0: no pool headers */
+	struct forge_scenario_process *processes;
+	size_t process_count;
+	struct forge_scenario_thread *threads;
+	size_t thread_count;
+	struct forge_scenario_port *ports;
+	size_t port_count;
+	struct forge_scenario_message *messages;
+	size_t message_count;
+	struct forge_scenario_wait *waits;
+	size_t wait_count;
+	struct forge_scenario_cycle *cycles;
+	size_t cycle_count;
+};
+void forge_scenario_facts_free(struct forge_scenario_facts *facts);
+
+/* Lookups in the facts (NULL when absent). */
+const struct forge_scenario_port *forge_scenario_port_at(const struct forge_scenario_facts *facts,
+							 uint64_t address);
+const struct forge_scenario_message *forge_scenario_message_at(const struct forge_scenario_facts *facts,
+							       uint64_t address);
+const struct forge_scenario_thread *forge_scenario_thread_at(const struct forge_scenario_facts *facts,
+							     uint64_t ethread);
+
+/* What a scenario needs from the scenario around it. */
+struct forge_scenario_needs {
+	uint64_t max_pfn;              /* physical memory, in pages */
+	uint64_t heap_size;            /* the kernel heap (forge_windows_options.heap_size) */
+	bool pool_headers;             /* always true where a pool scan must find something */
+	const char *layout;            /* a replay's fixed layout column; NULL: any Vista+ */
+};
+
+struct forge_scenario {
+	const char *name;              /* "deadlock-2", ... (forge scenario --list) */
+	const char *summary;
+	struct forge_scenario_needs needs;
+	/* Lays the scenario into windows and returns its facts (never NULL;
+	 * a misuse shows in forge_write_dump). */
+	struct forge_scenario_facts *(*make)(struct forge_windows *windows);
+};
+
+/* The scenarios, one function each (names as forge_scenarios[] lists them):
+ *   deadlock-2       OrderSvc and StockSvc wait for each other's replies,
+ *                    both received (PENDING, ServerThread set): one
+ *                    definite 2-cycle.
+ *   cycle-3          three services in a ring; one request still queued
+ *                    (MAIN): one probable 3-cycle.
+ *   chain-6-mutant   six processes, each server thread calling the next;
+ *                    the last thread waits on a mutant a running thread
+ *                    owns: no cycle.
+ *   main-queue       requests queued, not received (MAIN), servers'
+ *                    threads waiting on their ports (WrLpcReceive).
+ *   pending          requests received (PENDING) by server threads that
+ *                    are running.
+ *   canceled         canceled messages on CanceledQueue, nobody waiting.
+ *   self-connection  a process connected to its own port, a thread
+ *                    waiting for another of its threads.
+ *   pool-only        ports found only by a pool scan, beside a listed one.
+ *   many-ports       300 processes x 40 ports, a reply wait in every
+ *                    even process.
+ *   replay-win10-smss     the Windows 10 smss/SmApiPort/audiodg session
+ *                    (debugger-output-formats.md §3.4-3.6, 19041.3570).
+ *   replay-win7-alpcbuggery  the Windows 7 `!alpc /p` and `/lpp` outputs
+ *                    (corpus bnagy-alpcbuggery-win7x64-lkd-alpc-fragments,
+ *                    7601.17514). */
+struct forge_scenario_facts *forge_scenario_two_process_deadlock(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_three_process_cycle(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_chain_to_mutant(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_main_queue(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_pending(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_canceled(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_self_connection(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_pool_only(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_many_ports(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_replay_win10_smss(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_replay_win7_alpcbuggery(struct forge_windows *windows);
+
+/* Every scenario, and one by name. */
+extern const struct forge_scenario forge_scenarios[];
+extern const size_t forge_scenario_count;
+const struct forge_scenario *forge_scenario_named(const char *name);
+
+/* The layouts issue 4 requires scenarios for (struct-offsets.md columns). */
+extern const char *const forge_scenario_layouts[];
+extern const size_t forge_scenario_layout_count;
+
+/* A whole x64 system for a scenario: forge_kernel's image (PDB GUID and
+ * age of the layout, KDBG, KUSER_SHARED_DATA with the build number) at
+ * FORGE_SCENARIO_KERNEL_BASE, the globals at their RVAs where the layout
+ * has them, the header's PsActiveProcessHead, pool headers, creator info
+ * and header cookie FORGE_SCENARIO_COOKIE, then the scenario itself. */
+#define FORGE_SCENARIO_KERNEL_BASE 0xfffff80370000000ULL
+#define FORGE_SCENARIO_COOKIE 0xa7
+struct forge_scenario_system {
+	struct forge *forge;
+	struct forge_windows *windows;
+	struct forge_scenario_facts *facts;
+	struct forge_kernel_layout kernel;
+};
+/* layout NULL: the scenario's own (a replay) or an error.  The error says
+ * what did not fit (a non-x64 or pre-Vista layout, a replay on another
+ * layout); misuses inside the forge are reported by forge_write_dump. */
+struct error *forge_scenario_system_new(const struct forge_scenario *scenario, const struct forge_layout *layout,
+					enum forge_alpc_handle_table handle_table,
+					struct forge_scenario_system *system);
+void forge_scenario_system_free(struct forge_scenario_system *system);
+
+#endif
