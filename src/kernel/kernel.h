@@ -250,4 +250,166 @@ typedef bool (*kernel_handle_visitor)(void *context, const struct kernel_handle 
 struct error *kernel_walk_handles(struct kernel *kernel, const struct kernel_process *process,
 				  kernel_handle_visitor visit, void *context);
 
+/* ---- ALPC (Vista+): ports, messages, waits (alpc_*.c) ----------------
+ *
+ * Read through a struct kernel_reader (an address space, a profile and a
+ * warning sink), so a single object can be decoded without a whole
+ * kernel (tests, fuzzing); kernel_alpc_census() finds every port it can.
+ * What is not public (struct-offsets.md "Facts that are not publicly
+ * documented"): the numbers of _KALPC_MESSAGE.u1.s1.QueueType and of
+ * _ALPC_PORT.u1.s1.Type.  So a message's queue is the port list that
+ * links it, and a port's kind comes from its _ALPC_COMMUNICATION_INFO. */
+struct kernel_reader {
+	struct address_space *space;
+	const struct kernel_profile *profile;
+	struct kernel_warnings warnings;
+};
+
+enum kernel_alpc_queue {
+	KERNEL_ALPC_MAIN,
+	KERNEL_ALPC_LARGE_MESSAGE,
+	KERNEL_ALPC_PENDING,
+	KERNEL_ALPC_CANCELED,
+	KERNEL_ALPC_DIRECT,
+	KERNEL_ALPC_WAIT, /* threads (ETHREAD.AlpcWaitListEntry), not messages */
+	KERNEL_ALPC_QUEUE_COUNT,
+	KERNEL_ALPC_NO_QUEUE = KERNEL_ALPC_QUEUE_COUNT, /* a message no list of its port links */
+};
+const char *kernel_alpc_queue_name(enum kernel_alpc_queue queue); /* "MainQueue", ... */
+
+enum kernel_alpc_port_kind {
+	KERNEL_ALPC_PORT_UNKNOWN = 0,
+	KERNEL_ALPC_CONNECTION_PORT,
+	KERNEL_ALPC_SERVER_COMMUNICATION_PORT,
+	KERNEL_ALPC_CLIENT_COMMUNICATION_PORT,
+};
+
+/* Entries kept per queue; a longer list is cut there, with a warning. */
+enum { KERNEL_ALPC_QUEUE_CAP = 65536 };
+
+struct kernel_alpc_port_queue {
+	bool present;          /* the build has this queue */
+	bool length_known;     /* the build stores its length */
+	uint32_t stored_length; /* _ALPC_PORT.<queue>Length */
+	bool complete;         /* the walk came back to the head */
+	struct u64_vec entries; /* _KALPC_MESSAGE (or ETHREAD) addresses, in list order */
+};
+
+struct kernel_alpc_port {
+	uint64_t address;      /* _ALPC_PORT (the object body) */
+	char *name;            /* the object's name ("SmApiPort"), or NULL; owned */
+	uint64_t owner_process; /* EPROCESS */
+	uint64_t communication_info;
+	bool communication_info_read;
+	uint64_t connection_port, server_communication_port, client_communication_port;
+	enum kernel_alpc_port_kind kind;
+	uint64_t completion_port, completion_list, port_context;
+	uint64_t target_queue_port, target_sequence_port;
+	bool sequence_no_known;
+	int32_t sequence_no;
+	uint32_t state;        /* u1.State as stored; the flags below decode it */
+	bool state_known;
+	bool initialized, connection_pending, connection_refused, disconnected, closed,
+		no_flush_on_close, return_extended_info, waitable, dynamic_security,
+		wow64_completion_list, lpc, lpc_to_lpc, has_completion_list;
+	bool attributes_known;
+	uint32_t attribute_flags;     /* PortAttributes.Flags */
+	uint64_t max_message_length;  /* PortAttributes.MaxMessageLength */
+	struct kernel_alpc_port_queue queues[KERNEL_ALPC_QUEUE_COUNT];
+	unsigned found_by;     /* KERNEL_ALPC_FOUND_* bits */
+};
+
+enum {
+	KERNEL_ALPC_FOUND_PORT_LIST = 1,  /* nt!AlpcpPortList */
+	KERNEL_ALPC_FOUND_HANDLE = 2,     /* a process's handle table */
+	KERNEL_ALPC_FOUND_REFERENCE = 4,  /* another port, a message or a thread names it */
+	KERNEL_ALPC_FOUND_POOL = 8,       /* --pool-search */
+};
+
+struct kernel_alpc_message {
+	uint64_t address; /* _KALPC_MESSAGE */
+	/* _PORT_MESSAGE */
+	uint32_t message_id, callback_id;
+	uint16_t type, data_length, total_length;
+	uint64_t client_pid, client_tid;
+	/* _KALPC_MESSAGE */
+	int32_t sequence_no;
+	uint32_t state;            /* u1.State as stored */
+	uint32_t queue_type_value; /* u1.s1.QueueType, raw: its numbers are not public */
+	bool canceled, release, reply_wait_reply, in_canceled_queue;
+	uint64_t owner_port, port_queue, waiting_thread, server_thread, quota_process;
+	uint64_t cancel_queue_port, cancel_sequence_port;
+	int32_t cancel_sequence_no;
+	uint64_t communication_info, connection_port;
+	/* MessageAttributes */
+	uint64_t client_context, server_context, port_context, cancel_port_context,
+		security_data, view;
+	/* Which list holds it (kernel_alpc_census): queue_port's queue. */
+	enum kernel_alpc_queue queue;
+	uint64_t queue_port;
+};
+
+/* Decodes the _ALPC_PORT at address with its communication info, state,
+ * attributes and queues (each walked, bounded and loop-safe; a length that
+ * disagrees with the count, a loop or a broken link is a warning naming
+ * the port).  An error when the port itself cannot be read or is not
+ * plausibly a port; release with kernel_alpc_port_release(). */
+struct error *kernel_alpc_port_read(const struct kernel_reader *reader, uint64_t address,
+				    struct kernel_alpc_port *port);
+void kernel_alpc_port_release(struct kernel_alpc_port *port);
+/* Decodes the _KALPC_MESSAGE at address (queue stays KERNEL_ALPC_NO_QUEUE). */
+struct error *kernel_alpc_message_read(const struct kernel_reader *reader, uint64_t address,
+				       struct kernel_alpc_message *message);
+
+/* A thread waiting for the reply to a message: its ETHREAD.AlpcMessage
+ * names the message and the message's WaitingThread names the thread. */
+struct kernel_alpc_wait {
+	uint64_t thread, message;
+	uint32_t message_id; /* ETHREAD.AlpcMessageId */
+};
+
+struct kernel_alpc_census {
+	struct ptr_vec ports;    /* struct kernel_alpc_port *, in the order found */
+	struct ptr_vec messages; /* struct kernel_alpc_message * */
+	struct kernel_alpc_wait *waits;
+	size_t wait_count;
+	struct u64_map port_by_address, message_by_address;
+	size_t found[4];         /* ports first found by list, handle, reference, pool */
+};
+
+struct kernel_alpc_sources {
+	/* nt!AlpcpPortList at kernel_base + the profile's RVA: set only when
+	 * the profile matches the image's PDB (RVAs are per PDB). */
+	maybe_u64 kernel_base;
+	/* --pool-search: scan the present physical pages of memory for the
+	 * port pool tag (NULL: no scan). */
+	struct physical_memory *memory;
+};
+
+/* Every port found from the sources, their queued messages, the messages
+ * threads wait on and the ports those name, and who waits for what.
+ * processes and threads are the walks' results (handle tables, owner
+ * checks, ETHREAD.AlpcMessage); kernel may be NULL (no handle tables, no
+ * object headers: tests and fuzzing).  Damage is warned about, never fatal;
+ * release with kernel_alpc_census_release(). */
+struct error *kernel_alpc_census(struct kernel *kernel, const struct kernel_reader *reader,
+				 const struct kernel_alpc_sources *sources,
+				 const struct kernel_process *processes, size_t process_count,
+				 const struct kernel_thread *threads, size_t thread_count,
+				 struct kernel_alpc_census *census);
+void kernel_alpc_census_release(struct kernel_alpc_census *census);
+
+/* The pool tag of ALPC port objects, "ALPC" (Microsoft's pooltag.txt:
+ * "ALPC - nt!alpc - ALPC port objects"); before Windows 8 object tags
+ * carry the protected-pool bit 0x80 on their last byte. */
+#define KERNEL_ALPC_PORT_POOL_TAG 0x43504c41u
+typedef bool (*kernel_alpc_port_visitor)(void *context, uint64_t port);
+/* Scans every present physical page for the tag and yields the virtual
+ * address of each validated _ALPC_PORT behind a hit (its communication
+ * info names it back; its owner is in known_processes when that is not
+ * empty). */
+struct error *kernel_alpc_pool_scan(struct physical_memory *memory, const struct kernel_reader *reader,
+				    const struct u64_map *known_processes,
+				    kernel_alpc_port_visitor visit, void *context);
+
 #endif

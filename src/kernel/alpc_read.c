@@ -1,0 +1,134 @@
+/* Fields, pointer checks, warnings and the bounded list walk for the ALPC
+ * readers.  A LIST_ENTRY is Flink then Blink, each a pointer
+ * (struct-offsets.md, _LIST_ENTRY). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "alpc_internal.h"
+#include "kernel_internal.h"
+
+bool alpc_field(const struct alpc_bytes *bytes, int32_t offset, unsigned width, uint64_t *value)
+{
+	if (offset == PROFILE_ABSENT || offset < 0 || (size_t)offset + width > bytes->size)
+		return false;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint64_t)bytes->data[(size_t)offset + i] << (8 * i);
+	*value = v;
+	return true;
+}
+
+uint64_t alpc_pointer(const struct kernel_reader *reader, const struct alpc_bytes *bytes, int32_t offset)
+{
+	uint64_t value = 0;
+	if (!alpc_field(bytes, offset, reader->profile->pointer_size, &value))
+		return 0;
+	return value;
+}
+
+uint32_t alpc_u32(const struct alpc_bytes *bytes, int32_t offset)
+{
+	uint64_t value = 0;
+	alpc_field(bytes, offset, 4, &value);
+	return (uint32_t)value;
+}
+
+bool alpc_bits(const struct alpc_bytes *bytes, struct profile_bits bits, uint64_t *value)
+{
+	uint64_t unit;
+	if (bits.width == 0 || bits.width > 32 || bits.bit + bits.width > 64 ||
+	    !alpc_field(bytes, bits.offset, (bits.bit + bits.width + 7) / 8, &unit))
+		return false;
+	*value = (unit >> bits.bit) & ((1ULL << bits.width) - 1);
+	return true;
+}
+
+bool alpc_flag(const struct alpc_bytes *bytes, struct profile_bits bits)
+{
+	uint64_t value = 0;
+	return alpc_bits(bytes, bits, &value) && value != 0;
+}
+
+bool alpc_kernel_pointer(const struct kernel_reader *reader, uint64_t va)
+{
+	if (reader->profile->pointer_size == 8)
+		return is_x64_kernel_address(va);
+	return va >= 0x80000000u && va <= 0xffffffffu;
+}
+
+void alpc_warn(const struct kernel_reader *reader, uint64_t address, const char *format, ...)
+{
+	if (!reader->warnings.warn)
+		return;
+	char text[512];
+	va_list args;
+	va_start(args, format);
+	vsnprintf(text, sizeof text, format, args);
+	va_end(args);
+	reader->warnings.warn(reader->warnings.context, address, text);
+}
+
+struct error *alpc_read_pointer(const struct kernel_reader *reader, uint64_t va, uint64_t *value)
+{
+	unsigned char bytes[8] = { 0 };
+	unsigned size = reader->profile->pointer_size == 4 ? 4 : 8;
+	struct error *error = virtual_read(reader->space, va, bytes, size);
+	if (error)
+		return error;
+	struct alpc_bytes view = { bytes, size, va };
+	alpc_field(&view, 0, size, value);
+	return NULL;
+}
+
+void alpc_walk_list(const struct kernel_reader *reader, uint64_t head, int32_t entry_offset,
+		    uint32_t cap, uint64_t owner, const char *what, struct u64_vec *out,
+		    bool *complete)
+{
+	*complete = false;
+	uint64_t link;
+	struct error *error = alpc_read_pointer(reader, head, &link);
+	if (error) {
+		alpc_warn(reader, owner, "%s: the list head at 0x%llx cannot be read: %s", what,
+			  (unsigned long long)head, error_detail(error));
+		error_free(error);
+		return;
+	}
+	/* A visited set, not only a count: a list whose tail points back into
+	 * its middle never returns to the head. */
+	struct u64_map seen = { 0 };
+	uint32_t count = 0;
+	for (;;) {
+		if (link == head) {
+			*complete = true;
+			break;
+		}
+		if (!alpc_kernel_pointer(reader, link)) {
+			alpc_warn(reader, owner, "%s: entry %u links to 0x%llx, not a kernel address; "
+				  "the list is cut there", what, count, (unsigned long long)link);
+			break;
+		}
+		if (u64_map_get(&seen, link)) {
+			alpc_warn(reader, owner, "%s: entry %u links back to 0x%llx; the list loops "
+				  "and is cut there", what, count, (unsigned long long)link);
+			break;
+		}
+		if (count >= cap) {
+			alpc_warn(reader, owner, "%s: more than %u entries; the rest are not read", what,
+				  cap);
+			break;
+		}
+		u64_map_put(&seen, link, (void *)1);
+		u64_vec_push(out, link - (uint64_t)(int64_t)entry_offset);
+		count++;
+		uint64_t next;
+		error = alpc_read_pointer(reader, link, &next);
+		if (error) {
+			alpc_warn(reader, owner, "%s: entry %u at 0x%llx cannot be read: %s", what,
+				  count - 1, (unsigned long long)link, error_detail(error));
+			error_free(error);
+			break;
+		}
+		link = next;
+	}
+	u64_map_release(&seen);
+}
