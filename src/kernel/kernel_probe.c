@@ -4,8 +4,9 @@
  * below 7601.24540's), and only reading tells them apart.  A bounded
  * sample of processes and their threads is walked with the candidate: a
  * process scores when its pid and ImageFileName look like a process's, a
- * thread when its Cid names the process whose list holds it — a wrong
- * ETHREAD layout reads the Cid from the wrong place and scores nothing. */
+ * thread when its Cid and its KTHREAD's Process (and ApcState.Process)
+ * name the process whose list holds it — a wrong layout reads them from
+ * the wrong place and scores nothing. */
 #include <ctype.h>
 #include <string.h>
 
@@ -35,10 +36,34 @@ static bool plausible_image(const char *image)
 	return true;
 }
 
+/* Does the KTHREAD at the start of the ETHREAD name the process?  An
+ * ETHREAD whose fields after Tcb all moved (7601.17514 → 24540) reads its
+ * Cid right even with the wrong layout, since the thread's start is found
+ * from ThreadListEntry, which moved with them; the KTHREAD's fields did
+ * not move, so they are read from the wrong place. */
+static bool names_process(struct kernel *kernel, const struct kernel_thread *thread)
+{
+	const struct kernel_profile *p = kernel->profile;
+	const int32_t offsets[2] = { p->kthread_process, p->kthread_apc_state_process };
+	for (unsigned i = 0; i < 2; i++) {
+		if (offsets[i] == PROFILE_ABSENT)
+			continue;
+		uint64_t process;
+		struct error *error = kernel_read_pointer(kernel, thread->address + (uint64_t)offsets[i], &process);
+		if (error) {
+			error_free(error);
+			return false;
+		}
+		if (process != thread->process)
+			return false;
+	}
+	return true;
+}
+
 static bool count_thread(void *context, const struct kernel_thread *thread)
 {
 	struct probe *probe = context;
-	if (thread->pid == probe->pid)
+	if (thread->pid == probe->pid && names_process(probe->kernel, thread))
 		probe->score++;
 	return ++probe->threads < PROBE_THREADS_PER_PROCESS;
 }

@@ -417,6 +417,286 @@ static void layouts_with_symbols(void)
 		walk_everything_in(&with[i], false, true);
 }
 
+/* ---- the profile probe ------------------------------------------------ */
+
+/* Three processes, five threads: the right profile scores every process
+ * and every thread (3 + 5); a Win7 SP1 layout 8 bytes off in _ETHREAD
+ * reads the threads' KTHREAD.Process from the wrong place and scores
+ * only the processes. */
+static void probe_scores(const char *forged, const char *right, const char *wrong)
+{
+	struct world world;
+	struct world_options options = { .creator_info = true };
+	world_new(&world, forged, FORGE_X64, &options);
+	struct forge_windows *w = world.w;
+	uint64_t system = forge_process(w, 4, "System");
+	uint64_t smss = forge_process(w, 0x1a8, "smss.exe");
+	uint64_t csrss = forge_process(w, 0x214, "csrss.exe");
+	forge_thread(w, system, 8, FORGE_THREAD_WAITING, FORGE_WAIT_EXECUTIVE);
+	forge_thread(w, system, 0xc, FORGE_THREAD_RUNNING, FORGE_WAIT_EXECUTIVE);
+	forge_thread(w, smss, 0x1ac, FORGE_THREAD_WAITING, FORGE_WAIT_LPC_RECEIVE);
+	forge_thread(w, csrss, 0x218, FORGE_THREAD_WAITING, FORGE_WAIT_LPC_REPLY);
+	forge_thread(w, csrss, 0x21c, FORGE_THREAD_WAITING, FORGE_WAIT_USER_REQUEST);
+	CU_ASSERT_TRUE_FATAL(world_open(&world, builtin(right)));
+	struct kernel_probe_context context = { world.memory, &world.os };
+	int right_score = kernel_probe(builtin(right), &context);
+	int wrong_score = kernel_probe(builtin(wrong), &context);
+	if (right_score != 8 || wrong_score != 3)
+		fprintf(stderr, "\n  %s dump: %s scores %d, %s scores %d", forged, right, right_score, wrong,
+			wrong_score);
+	CU_ASSERT_EQUAL(right_score, 8);
+	CU_ASSERT_EQUAL(wrong_score, 3);
+	/* an x86 profile cannot read an x64 image at all */
+	CU_ASSERT_EQUAL(kernel_probe(builtin("2003 x86"), &context), -1);
+	world_free(&world);
+}
+
+static void probe_tells_7601_24540_from_17514(void)
+{
+	probe_scores("7601.24540", "7601.24540", "7601.17514");
+}
+
+static void probe_tells_7601_17514_from_24540(void)
+{
+	probe_scores("7601.17514", "7601.17514", "7601.24540");
+}
+
+/* No process list: -1, and kernel_open says why. */
+static void probe_without_a_process_list(void)
+{
+	struct world world;
+	struct world_options options = { 0 };
+	world_new(&world, "19041.3570", FORGE_X64, &options);
+	forge_process(world.w, 4, "System");
+	CU_ASSERT_TRUE_FATAL(world_open(&world, builtin("19041.3570")));
+	struct os_identity os = world.os;
+	os.ps_active_process_head = UNKNOWN_U64;
+	struct kernel_probe_context context = { world.memory, &os };
+	CU_ASSERT_EQUAL(kernel_probe(builtin("19041.3570"), &context), -1);
+	struct kernel *kernel = NULL;
+	struct kernel_warnings none = { NULL, NULL };
+	struct error *error = kernel_open(world.memory, &os, builtin("19041.3570"), none, &kernel);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+	CU_ASSERT_PTR_NULL(kernel);
+	CU_ASSERT_EQUAL(error->code, ERROR_UNSUPPORTED);
+	CU_ASSERT_STRING_EQUAL(error->message,
+			       "the process list cannot be found: no PsActiveProcessHead in the dump header or "
+			       "KDBG, and the kernel base is not known");
+	error_free(error);
+	/* the incomplete 26100 profile is refused by name */
+	error = kernel_open(world.memory, &world.os, builtin("26100"), none, &kernel);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+	CU_ASSERT_STRING_EQUAL(error->message,
+			       "profile 26100 holds only some fields of its build; processes cannot be walked with it");
+	error_free(error);
+	world_free(&world);
+}
+
+/* ---- damage ------------------------------------------------------------ */
+
+static bool has_warning_starting(const struct warning_log *log, uint64_t address, const char *start)
+{
+	for (unsigned i = 0; i < log->count && i < WARNINGS_KEPT; i++)
+		if (log->address[i] == address && strncmp(log->text[i], start, strlen(start)) == 0)
+			return true;
+	fprintf(stderr, "\n  no warning at 0x%" PRIx64 " starting \"%s\"; %u were given:", address, start, log->count);
+	print_warnings(log);
+	return false;
+}
+
+struct damaged {
+	struct world world;
+	uint64_t processes[4];
+	uint64_t threads[4];
+};
+
+/* Four processes; the last has four threads and a 2-level handle table
+ * with two handles on different leaves. */
+static void damaged_new(struct damaged *d, const char *column)
+{
+	struct world_options options = { .creator_info = true };
+	world_new(&d->world, column, FORGE_X64, &options);
+	struct forge_windows *w = d->world.w;
+	static const char *names[4] = { "System", "smss.exe", "csrss.exe", "svchost.exe" };
+	for (unsigned i = 0; i < 4; i++) {
+		struct forge_process_spec spec = { .pid = 4 + 0x100 * i, .image_name = names[i], .handle_levels = 2 };
+		d->processes[i] = forge_process_ex(w, &spec);
+	}
+	for (unsigned i = 0; i < 4; i++)
+		d->threads[i] = forge_thread(w, d->processes[3], 0x400 + 4 * i, FORGE_THREAD_WAITING,
+					     FORGE_WAIT_USER_REQUEST);
+	forge_handle_at(w, d->processes[3], 0x10, d->processes[0], 0x1000);
+	forge_handle_at(w, d->processes[3], 0x80014, d->processes[1], 0x1fffff);
+}
+
+static void process_list_that_loops(void)
+{
+	struct damaged d;
+	damaged_new(&d, "19041.3570");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t head = forge_windows_facts(d.world.w)->ps_active_process_head;
+	forge_damage_list_loop(d.world.w, head, 2);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("19041.3570")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 3);
+	for (unsigned i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(processes.items[i].address, d.processes[i]);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "the process list (PsActiveProcessHead) at 0x%" PRIx64 ": loops: entry 0x%" PRIx64
+		 " links back to 0x%" PRIx64 "; walk stopped after 3 entries",
+		 head, d.processes[2] + l->process.active_process_links, d.processes[0] + l->process.active_process_links);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, head, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+static void thread_list_that_loops(void)
+{
+	struct damaged d;
+	damaged_new(&d, "22000");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t head = d.processes[3] + l->process.thread_list_head;
+	forge_damage_list_loop(d.world.w, head, 1);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("22000")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+	struct threads threads = walk_threads(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL_FATAL(threads.count, 2);
+	CU_ASSERT_EQUAL(threads.items[0].address, d.threads[0]);
+	CU_ASSERT_EQUAL(threads.items[1].address, d.threads[1]);
+	CU_ASSERT_EQUAL(threads.items[1].tid, 0x404);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "the thread list of process 0x%" PRIx64 " at 0x%" PRIx64 ": loops: entry 0x%" PRIx64
+		 " links back to 0x%" PRIx64 "; walk stopped after 2 entries",
+		 d.processes[3], head, d.threads[1] + l->thread.thread_list_entry, d.threads[0] + l->thread.thread_list_entry);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, head, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+/* A Flink into a page the image does not map ends the walk there, with
+ * what was read before it. */
+static void process_link_into_an_absent_page(void)
+{
+	struct damaged d;
+	damaged_new(&d, "17763");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t head = forge_windows_facts(d.world.w)->ps_active_process_head;
+	uint64_t absent = forge_absent_kernel_page(d.world.w);
+	forge_kernel_write_pointer(d.world.w, d.processes[1] + l->process.active_process_links, absent + 0x448);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("17763")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 2);
+	CU_ASSERT_EQUAL(processes.items[0].address, d.processes[0]);
+	CU_ASSERT_EQUAL(processes.items[1].address, d.processes[1]);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "the process list (PsActiveProcessHead) at 0x%" PRIx64 ": entry 0x%" PRIx64 " cannot be read (",
+		 head, absent + 0x448);
+	CU_ASSERT_TRUE(has_warning_starting(&d.world.log, head, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+/* A leaf page of a 2-level handle table the image lacks: the handles on
+ * the other leaves are still found. */
+static void handle_page_absent(void)
+{
+	struct damaged d;
+	damaged_new(&d, "9600");
+	uint64_t entry = forge_handle_entry(d.world.w, d.processes[3], 0x80014);
+	CU_ASSERT_NOT_EQUAL_FATAL(entry, 0);
+	uint64_t leaf = entry & ~0xfffULL;
+	forge_unmap(d.world.forge, leaf);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("9600")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+	struct handles handles = walk_handles(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL_FATAL(handles.count, 1);
+	CU_ASSERT_EQUAL(handles.items[0].value, 0x10);
+	CU_ASSERT_EQUAL(handles.items[0].object, d.processes[0]);
+	CU_ASSERT_EQUAL(handles.items[0].granted_access, 0x1000);
+	uint64_t table = forge_handle_table(d.world.w, d.processes[3]);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "handle table 0x%" PRIx64 " of process 772: the page 0x%" PRIx64
+		 " of handles 0x80000-0x803fc cannot be read (",
+		 table, leaf);
+	CU_ASSERT_TRUE(has_warning_starting(&d.world.log, table, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+/* TableCode's level bits say 3: no such table exists; it is not walked. */
+static void table_code_of_three_levels(void)
+{
+	struct damaged d;
+	damaged_new(&d, "7601.17514");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t table = forge_handle_table(d.world.w, d.processes[3]);
+	uint64_t code = forge_kernel_read_pointer(d.world.w, table + l->handle_table.table_code);
+	forge_kernel_write_pointer(d.world.w, table + l->handle_table.table_code, code | 3);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("7601.17514")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+	struct handles handles = walk_handles(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL(handles.count, 0);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "handle table 0x%" PRIx64 " of process 772: TableCode 0x%" PRIx64
+		 " says 3 levels; at most 2 exist; not walked",
+		 table, code | 3);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, table, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	/* the other processes' tables are whole */
+	struct handles other = walk_handles(&d.world, &processes.items[0]);
+	CU_ASSERT_EQUAL(other.count, 0);
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+/* A Blink that does not point back is reported, and the walk goes on. */
+static void blink_that_does_not_point_back(void)
+{
+	struct damaged d;
+	damaged_new(&d, "14393");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t head = forge_windows_facts(d.world.w)->ps_active_process_head;
+	uint64_t links = d.processes[2] + l->process.active_process_links;
+	forge_kernel_write_pointer(d.world.w, links + 8, d.processes[0] + l->process.active_process_links);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("14393")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL(processes.count, 4);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "the process list (PsActiveProcessHead) at 0x%" PRIx64 ": entry 0x%" PRIx64 " has Blink 0x%" PRIx64
+		 ", not the entry before it (0x%" PRIx64 ")",
+		 head, links, d.processes[0] + l->process.active_process_links,
+		 d.processes[1] + l->process.active_process_links);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, links, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+static const struct test_case probe_cases[] = {
+	{ "7601.24540 dump: 24540 beats 17514", probe_tells_7601_24540_from_17514 },
+	{ "7601.17514 dump: 17514 beats 24540", probe_tells_7601_17514_from_24540 },
+	{ "no process list", probe_without_a_process_list },
+	{ NULL, NULL },
+};
+
+static const struct test_case damage_cases[] = {
+	{ "a process list that loops", process_list_that_loops },
+	{ "a thread list that loops", thread_list_that_loops },
+	{ "a Flink into an absent page", process_link_into_an_absent_page },
+	{ "a handle-table page absent", handle_page_absent },
+	{ "TableCode says 3 levels", table_code_of_three_levels },
+	{ "a Blink that does not point back", blink_that_does_not_point_back },
+	{ NULL, NULL },
+};
+
 static const struct test_case layout_cases[] = {
 	{ "every layout, creator info on", every_layout_with_creator_info },
 	{ "every layout, no creator info", every_layout_without_creator_info },
@@ -426,6 +706,8 @@ static const struct test_case layout_cases[] = {
 
 static const struct test_suite suites[] = {
 	{ "layouts", layout_cases },
+	{ "probe", probe_cases },
+	{ "damage", damage_cases },
 };
 
 int main(int argc, char **argv)
