@@ -294,6 +294,25 @@ uint64_t forge_kernel_physical(const struct forge_windows *windows, uint64_t va)
 /* A pool tag from its four characters: forge_tag("Proc"). */
 uint32_t forge_tag(const char tag[4]);
 
+/* Replays: objects and blocks at the kernel VAs a debugger printed.
+ * forge_kernel_alloc_at is forge_kernel_alloc at a chosen address (the
+ * returned one; its pool header, if any, lies just below), mapping the
+ * pages it needs (physical pages after the heap's) wherever they are not
+ * mapped yet; a block that overlaps one placed before is a misuse.
+ * forge_place_next_object makes the next object of that type (made by
+ * any call: forge_process, forge_thread, forge_alpc_connect, ...) have its
+ * body at body; forge_place_next_block does so for the next block of a
+ * kind.  Requests of one type or kind are served in the order given; a
+ * request for 0 lets that one object go to the heap as usual. */
+uint64_t forge_kernel_alloc_at(struct forge_windows *windows, uint64_t va, uint64_t size, uint32_t pool_tag);
+void forge_place_next_object(struct forge_windows *windows, enum forge_object_type type, uint64_t body);
+enum forge_block_kind {
+	FORGE_BLOCK_COMMUNICATION_INFO, /* _ALPC_COMMUNICATION_INFO */
+	FORGE_BLOCK_ALPC_MESSAGE,       /* _KALPC_MESSAGE */
+	FORGE_BLOCK_KIND_COUNT,
+};
+void forge_place_next_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t va);
+
 /* The _OBJECT_HEADER of an object body. */
 uint64_t forge_object_header(const struct forge_windows *windows, uint64_t body);
 /* A named object of any type, size bytes of zeroed body.  A name with
@@ -365,6 +384,9 @@ uint64_t forge_handle_entry(const struct forge_windows *windows, uint64_t proces
  * OwnerProcess = owner, u1.State Initialized. */
 uint64_t forge_alpc_connection_port(struct forge_windows *windows, uint64_t owner_process,
 				    const char *name);
+/* Takes a port off AlpcpPortList (its PortListEntry then points at
+ * itself): with no handle and no name it is found only by a pool scan. */
+void forge_alpc_unlist_port(struct forge_windows *windows, uint64_t port);
 /* A client communication port (owned by client_process) and a server
  * communication port (owned by the connection port's owner) that share
  * one _ALPC_COMMUNICATION_INFO naming all three ports, whose

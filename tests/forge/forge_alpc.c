@@ -25,8 +25,8 @@ static void add_u32(struct forge_windows *windows, uint64_t va, uint32_t delta)
 static uint64_t new_communication_info(struct forge_windows *windows)
 {
 	const struct forge_layout *l = &windows->layout;
-	uint64_t info = forge_kernel_alloc(windows, l->communication_info.size,
-					   forge_pool_tag(FORGE_POOL_COMMUNICATION_INFO));
+	uint64_t info = forge_kernel_alloc_block(windows, FORGE_BLOCK_COMMUNICATION_INFO, l->communication_info.size,
+						 forge_pool_tag(FORGE_POOL_COMMUNICATION_INFO));
 	if (info)
 		forge_list_init(windows, info + l->communication_info.communication_list);
 	return info;
@@ -210,8 +210,9 @@ uint64_t forge_alpc_message(struct forge_windows *windows, const struct forge_al
 		return 0;
 	}
 	/* The message's data follows its _PORT_MESSAGE in the same block. */
-	uint64_t message = forge_kernel_alloc(windows, l->alpc_message.size + spec->data_length,
-					      forge_pool_tag(FORGE_POOL_ALPC_MESSAGE));
+	uint64_t message = forge_kernel_alloc_block(windows, FORGE_BLOCK_ALPC_MESSAGE,
+						    l->alpc_message.size + spec->data_length,
+						    forge_pool_tag(FORGE_POOL_ALPC_MESSAGE));
 	if (!message)
 		return 0;
 	if (spec->queue != FORGE_QUEUE_NONE) {
@@ -279,4 +280,20 @@ void forge_alpc_port_set(struct forge_windows *windows, uint64_t port,
 				   settings->max_message_length);
 	forge_kernel_write_u32(windows, port + l->alpc_port.sequence_no, (uint32_t)settings->sequence_no);
 	forge_kernel_write_pointer(windows, port + l->alpc_port.port_context, settings->port_context);
+}
+
+void forge_alpc_unlist_port(struct forge_windows *windows, uint64_t port)
+{
+	const struct forge_layout *l = &windows->layout;
+	if (!forge_find_port(windows, port, "forge_alpc_unlist_port"))
+		return;
+	uint32_t blink = l->pointer_size;
+	uint64_t entry = port + l->alpc_port.port_list_entry;
+	uint64_t next = forge_kernel_read_pointer(windows, entry);
+	uint64_t previous = forge_kernel_read_pointer(windows, entry + blink);
+	if (next == entry)
+		return;
+	forge_kernel_write_pointer(windows, previous, next);
+	forge_kernel_write_pointer(windows, next + blink, previous);
+	forge_list_init(windows, entry);
 }

@@ -298,6 +298,90 @@ uint64_t forge_kernel_alloc(struct forge_windows *windows, uint64_t size, uint32
 	return at + header;
 }
 
+/* Maps every unmapped page of [first, end) to the next spare physical
+ * page, as forge_global does for globals placed by RVA. */
+static bool map_pages(struct forge_windows *windows, uint64_t first, uint64_t end)
+{
+	for (uint64_t page = first & ~(uint64_t)(FORGE_PAGE_SIZE - 1); page < end; page += FORGE_PAGE_SIZE) {
+		uint64_t pa;
+		if (forge_translate(windows->forge, page, &pa))
+			continue;
+		if (!forge_map(windows->forge, page, windows->spare_pa, FORGE_PAGE_SIZE, FORGE_PAGE_SIZE))
+			return false;
+		windows->spare_pa += FORGE_PAGE_SIZE;
+	}
+	return true;
+}
+
+static bool overlaps_a_placed_block(const struct forge_windows *windows, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < windows->placed_starts.count; i++)
+		if (start < windows->placed_ends.items[i] && windows->placed_starts.items[i] < end)
+			return true;
+	return false;
+}
+
+uint64_t forge_kernel_alloc_at(struct forge_windows *windows, uint64_t va, uint64_t size, uint32_t pool_tag)
+{
+	const struct forge_layout *l = &windows->layout;
+	uint64_t header = windows->options.pool_headers && pool_tag ? l->pool_header.size : 0;
+	uint64_t block = round_up(header + (size ? size : 1), windows->alignment);
+	if (header && block / windows->alignment >> l->pool_header.block_size.width)
+		header = 0, block = round_up(size ? size : 1, windows->alignment);
+	uint64_t start = va - header;
+	if (va % windows->alignment || start > va || start + block < start ||
+	    overlaps_a_placed_block(windows, start, start + block) || !map_pages(windows, start, start + block)) {
+		forge_note_misuse(windows->forge, "forge_kernel_alloc_at: cannot place %llu bytes at 0x%llx",
+				  (unsigned long long)size, (unsigned long long)va);
+		return 0;
+	}
+	u64_vec_push(&windows->placed_starts, start);
+	u64_vec_push(&windows->placed_ends, start + block);
+	zero(windows, start, block);
+	if (header) {
+		forge_put_bits(windows, start, l->pool_header.block_size, block / windows->alignment,
+			       "_POOL_HEADER.BlockSize");
+		forge_put_bits(windows, start, l->pool_header.pool_type, nonpaged_pool_type(windows),
+			       "_POOL_HEADER.PoolType");
+		forge_put_field_u32(windows, start, l->pool_header.pool_tag, pool_tag, "_POOL_HEADER.PoolTag");
+	}
+	return va;
+}
+
+void forge_place_next_object(struct forge_windows *windows, enum forge_object_type type, uint64_t body)
+{
+	if (type < FORGE_TYPE_COUNT)
+		u64_vec_push(&windows->object_places[type], body);
+}
+
+void forge_place_next_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t va)
+{
+	if (kind < FORGE_BLOCK_KIND_COUNT)
+		u64_vec_push(&windows->block_places[kind], va);
+}
+
+uint64_t forge_take_object_place(struct forge_windows *windows, enum forge_object_type type)
+{
+	if (type >= FORGE_TYPE_COUNT || windows->object_places_used[type] == windows->object_places[type].count)
+		return 0;
+	return windows->object_places[type].items[windows->object_places_used[type]++];
+}
+
+uint64_t forge_take_block_place(struct forge_windows *windows, enum forge_block_kind kind)
+{
+	if (kind >= FORGE_BLOCK_KIND_COUNT || windows->block_places_used[kind] == windows->block_places[kind].count)
+		return 0;
+	return windows->block_places[kind].items[windows->block_places_used[kind]++];
+}
+
+uint64_t forge_kernel_alloc_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t size,
+				  uint32_t pool_tag)
+{
+	uint64_t place = forge_take_block_place(windows, kind);
+	return place ? forge_kernel_alloc_at(windows, place, size, pool_tag)
+		     : forge_kernel_alloc(windows, size, pool_tag);
+}
+
 uint64_t forge_kernel_alloc_pages(struct forge_windows *windows, uint64_t pages)
 {
 	uint64_t at = round_up(windows->heap_next, FORGE_PAGE_SIZE);

@@ -178,6 +178,9 @@ uint64_t forge_object_with_creator(struct forge_windows *windows, enum forge_obj
 				  forge_object_type_name(type));
 		return 0;
 	}
+	/* Taken before the directories above the name are made, which are
+	 * objects too. */
+	uint64_t place = forge_take_object_place(windows, type);
 	char *directory_path = NULL;
 	const char *leaf = name ? split_name(name, &directory_path) : NULL;
 	uint64_t directory = directory_path ? forge_directory(windows, directory_path) : 0;
@@ -185,8 +188,10 @@ uint64_t forge_object_with_creator(struct forge_windows *windows, enum forge_obj
 	bool creator = windows->options.creator_info;
 	uint64_t creator_size = creator ? l->creator_info.size : 0;
 	uint64_t name_size = leaf ? l->name_info.size : 0;
-	uint64_t start = forge_kernel_alloc(windows, name_size + creator_size + l->object_header.body + size,
-					    forge_object_pool_tag(windows, type));
+	uint64_t total = name_size + creator_size + l->object_header.body + size;
+	uint64_t start = place ? forge_kernel_alloc_at(windows, place - l->object_header.body - creator_size - name_size,
+						       total, forge_object_pool_tag(windows, type))
+			       : forge_kernel_alloc(windows, total, forge_object_pool_tag(windows, type));
 	if (!start)
 		return 0;
 	uint64_t header = start + name_size + creator_size;
@@ -346,6 +351,12 @@ void forge_windows_free(struct forge_windows *windows)
 		free(record);
 	}
 	ptr_vec_release(&windows->directories);
+	for (size_t i = 0; i < FORGE_TYPE_COUNT; i++)
+		u64_vec_release(&windows->object_places[i]);
+	for (size_t i = 0; i < FORGE_BLOCK_KIND_COUNT; i++)
+		u64_vec_release(&windows->block_places[i]);
+	u64_vec_release(&windows->placed_starts);
+	u64_vec_release(&windows->placed_ends);
 	u64_map_release(&windows->processes);
 	u64_map_release(&windows->threads);
 	u64_map_release(&windows->ports);

@@ -52,6 +52,12 @@ struct forge_windows {
 	struct ptr_vec process_records;
 	struct ptr_vec records;       /* thread and port records, to free */
 	struct ptr_vec directories;
+	/* Replays (forge_place_next_*): requested addresses, served in order. */
+	struct u64_vec object_places[FORGE_TYPE_COUNT];
+	size_t object_places_used[FORGE_TYPE_COUNT];
+	struct u64_vec block_places[FORGE_BLOCK_KIND_COUNT];
+	size_t block_places_used[FORGE_BLOCK_KIND_COUNT];
+	struct u64_vec placed_starts, placed_ends; /* blocks made by forge_kernel_alloc_at */
 };
 
 /* forge_kmem.c: memory, typed stores, lists, globals. */
@@ -87,6 +93,13 @@ enum forge_pool_use {
 	FORGE_POOL_LPC_MESSAGE, FORGE_POOL_LPC_QUEUE,
 };
 uint32_t forge_pool_tag(enum forge_pool_use use);
+
+/* The next requested address of a kind (forge_place_next_*), or 0. */
+uint64_t forge_take_object_place(struct forge_windows *windows, enum forge_object_type type);
+uint64_t forge_take_block_place(struct forge_windows *windows, enum forge_block_kind kind);
+/* forge_kernel_alloc, or forge_kernel_alloc_at when a place is requested. */
+uint64_t forge_kernel_alloc_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t size,
+				  uint32_t pool_tag);
 
 /* forge_objects.c */
 uint64_t forge_object_with_creator(struct forge_windows *windows, enum forge_object_type type, uint64_t size,

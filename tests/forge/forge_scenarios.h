@@ -134,6 +134,7 @@ struct forge_scenario_facts {
 	size_t wait_count;
 	struct forge_scenario_cycle *cycles;
 	size_t cycle_count;
+	struct ptr_vec strings;        /* names and images the facts own */
 };
 void forge_scenario_facts_free(struct forge_scenario_facts *facts);
 

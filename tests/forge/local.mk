@@ -12,7 +12,10 @@ tests_forge_libforge_a_SOURCES = \
 	tests/forge/forge_layouts.h tests/forge/forge_layouts.c \
 	tests/forge/forge_objects_internal.h tests/forge/forge_objects.c tests/forge/forge_kmem.c \
 	tests/forge/forge_processes.c tests/forge/forge_handles.c tests/forge/forge_alpc.c \
-	tests/forge/forge_lpc.c
+	tests/forge/forge_lpc.c \
+	tests/forge/forge_scenarios.h tests/forge/forge_scenario_builder.h \
+	tests/forge/forge_scenario_builder.c tests/forge/forge_scenarios.c \
+	tests/forge/forge_scenario_replays.c tests/forge/forge_scenario_system.c
 # The script that transcribed forge_layouts.c from ../shared/symbols/.
 EXTRA_DIST += tests/forge/forge_layouts.py
 FORGE_LIBS = tests/forge/libforge.a libalpcgraph.a
@@ -37,3 +40,13 @@ tests_forge_test_forge_objects_SOURCES = tests/forge/test_forge_objects.c \
 	tests/forge/independent_reader.c tests/forge/independent_reader.h
 tests_forge_test_forge_objects_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_forge_test_forge_objects_LDADD = tests/forge/libforge.a $(TEST_LIBS)
+
+# Issue 4's scenarios on every required layout, read back by the test's
+# own reader (object_reader.c), against the facts each scenario promises.
+check_PROGRAMS += tests/forge/test_forge_scenarios
+TESTS += tests/forge/test_forge_scenarios
+tests_forge_test_forge_scenarios_SOURCES = tests/forge/test_forge_scenarios.c \
+	tests/forge/object_reader.c tests/forge/object_reader.h \
+	tests/forge/independent_reader.c tests/forge/independent_reader.h
+tests_forge_test_forge_scenarios_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_forge_test_forge_scenarios_LDADD = tests/forge/libforge.a $(TEST_LIBS)

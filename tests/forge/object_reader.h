@@ -38,6 +38,11 @@ struct known_offsets {
 	uint32_t msg_port_queue, msg_owner_port, msg_waiting_thread, msg_state, msg_server_thread,
 		msg_port_message;
 	uint32_t pm_client_id, pm_message_id;
+	/* for the scenarios (test_forge_scenarios.c); XP: NA */
+	uint32_t port_pending_queue, port_canceled_queue, port_pending_queue_length, port_canceled_queue_length,
+		port_sequence_no, port_completion_port;
+	uint32_t msg_canceled_bit; /* in the u1 word at msg_state */
+	uint32_t pm_callback_id;   /* PORT_MESSAGE: DataLength +0, TotalLength +2, Type +4 */
 	/* LPC */
 	uint32_t lpc_reply_chain, lpc_waiting_on_port, lpc_reply_message_id, lpc_received_message_id,
 		lpc_received_valid;
@@ -46,7 +51,8 @@ struct known_offsets {
 	uint32_t lpc_message_sender, lpc_message_request;
 };
 
-/* "19041.3570", "7601.24540", "9600", "14393", "Vista x64", "XP x86". */
+/* "19041.3570", "19041.329", "7601.24540", "7601.17514", "9600", "14393",
+ * "17763", "22000", "22621", "Vista x64", "XP x86". */
 const struct known_offsets *known_offsets(const char *column);
 
 struct kreader {
