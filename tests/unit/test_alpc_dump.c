@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/correlate/correlate.h"
+#include "../../src/ipc/ipc.h"
 #include "../../src/kernel/kernel.h"
 #include "../forge/forge.h"
+#include "../forge/forge_scenarios.h"
 #include "harness.h"
 
 #define MAX_PFN 0x8000ULL   /* 128 MiB */
@@ -429,6 +432,177 @@ static void damaged_queue_and_pointers_are_warnings(void)
 	world_free(&world);
 }
 
+/* ---- through the ipc room: scenarios into snapshots -------------------- */
+
+/* Writes scenario on layout and reads it for its IPC state. */
+static struct snapshot *scenario_snapshot(const char *scenario, const char *layout, bool pool_search,
+					  struct forge_scenario_system *system)
+{
+	struct error *error = forge_scenario_system_new(forge_scenario_named(scenario),
+							layout ? forge_layout_named(layout) : NULL,
+							FORGE_ALPC_HANDLE_TABLE_AS_LAYOUT, system);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s-%s.dmp", test_temp_dir(), scenario, layout ? layout : "own");
+	if (!error)
+		error = forge_write_dump(system->forge, FORGE_WINDOWS_FULL, path);
+	if (error) {
+		fprintf(stderr, "%s\n", error->message);
+		error_free(error);
+		return NULL;
+	}
+	struct ptr_vec snapshots = { 0 };
+	ipc_read_dump(path, &(struct dump_read_options){ .reading = READ_IPC_STATE, .pool_search = pool_search },
+		      &snapshots);
+	struct snapshot *snapshot = snapshots.count == 1 ? snapshots.items[0] : NULL;
+	ptr_vec_release(&snapshots);
+	return snapshot;
+}
+
+static void print_diagnostics(const struct snapshot *snapshot)
+{
+	for (size_t i = 0; i < snapshot->diagnostics.count; i++) {
+		const struct diagnostic *d = snapshot->diagnostics.items[i];
+		if (d->level != DIAGNOSTIC_NOTE)
+			fprintf(stderr, "  %s\n", d->text);
+	}
+}
+
+/* Every fact the scenario made is in the snapshot: processes, threads,
+ * ports with kind and owner, messages on their queues, and each expected
+ * wait as the thread line gives it. */
+static void check_facts(const struct snapshot *snapshot, const struct forge_scenario_facts *facts)
+{
+	for (size_t i = 0; i < facts->process_count; i++) {
+		const struct process *process = snapshot_find_process(snapshot, facts->processes[i].eprocess);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(process);
+		CU_ASSERT_KNOWN_EQUAL(process->pid, facts->processes[i].pid);
+		CU_ASSERT_STRING_EQUAL_OR_NULL(process->image, facts->processes[i].image);
+	}
+	for (size_t i = 0; i < facts->thread_count; i++) {
+		const struct forge_scenario_thread *t = &facts->threads[i];
+		const struct thread *thread = snapshot_find_thread(snapshot, t->ethread);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(thread);
+		CU_ASSERT_KNOWN_EQUAL(thread->tid, t->tid);
+		if (t->state == 5)
+			CU_ASSERT_STRING_EQUAL_OR_NULL(thread->state, "WAIT");
+		if (t->waits_for == FORGE_WAITS_FOR_ALPC_REPLY) {
+			CU_ASSERT_STRING_EQUAL_OR_NULL(thread->wait_reason, "WrLpcReply");
+			CU_ASSERT_KNOWN_EQUAL(thread->alpc_wait_message, t->wait_object);
+		} else
+			CU_ASSERT_FALSE(thread->alpc_wait_message.known);
+	}
+	for (size_t i = 0; i < facts->port_count; i++) {
+		const struct forge_scenario_port *p = &facts->ports[i];
+		const struct port *port = snapshot_find_port(snapshot, p->address);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(port);
+		static const enum port_kind kinds[] = { PORT_ALPC_CONNECTION, PORT_ALPC_SERVER_COMMUNICATION,
+							PORT_ALPC_CLIENT_COMMUNICATION };
+		CU_ASSERT_EQUAL(port->kind, kinds[p->kind]);
+		CU_ASSERT_KNOWN_EQUAL(port->owner_process, p->owner_eprocess);
+		CU_ASSERT_KNOWN_EQUAL(port->communication_info, p->communication_info);
+		CU_ASSERT_KNOWN_EQUAL(port->queues[QUEUE_MAIN].length, p->main_length);
+		CU_ASSERT_KNOWN_EQUAL(port->queues[QUEUE_PENDING].length, p->pending_length);
+		CU_ASSERT_KNOWN_EQUAL(port->queues[QUEUE_CANCELED].length, p->canceled_length);
+		CU_ASSERT_KNOWN_EQUAL(port->waiting_thread_count, p->wait_length);
+		if (p->name) {
+			const char *leaf = strrchr(p->name, '\\');
+			CU_ASSERT_STRING_EQUAL_OR_NULL(port->name, leaf ? leaf + 1 : p->name);
+		}
+	}
+	static const enum queue_kind queues[] = {
+		[FORGE_QUEUE_NONE] = QUEUE_UNKNOWN, [FORGE_QUEUE_MAIN] = QUEUE_MAIN,
+		[FORGE_QUEUE_LARGE_MESSAGE] = QUEUE_LARGE_MESSAGE, [FORGE_QUEUE_PENDING] = QUEUE_PENDING,
+		[FORGE_QUEUE_CANCELED] = QUEUE_CANCELED, [FORGE_QUEUE_DIRECT] = QUEUE_DIRECT,
+	};
+	for (size_t i = 0; i < facts->message_count; i++) {
+		const struct forge_scenario_message *f = &facts->messages[i];
+		const struct message *m = snapshot_find_message(snapshot, f->address);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_KNOWN_EQUAL(m->id, f->id);
+		CU_ASSERT_KNOWN_EQUAL(m->callback_id, f->callback_id);
+		CU_ASSERT_EQUAL(m->queue, queues[f->queue]);
+		CU_ASSERT_KNOWN_EQUAL(m->queue_port, f->queue_port);
+		CU_ASSERT_KNOWN_EQUAL(m->owner_port, f->owner_port);
+		CU_ASSERT_KNOWN_EQUAL(m->waiting_thread, f->waiting_thread);
+		CU_ASSERT_KNOWN_EQUAL(m->server_thread, f->server_thread);
+		CU_ASSERT_EQUAL(m->canceled, f->canceled ? YES : NO);
+	}
+	size_t reply_waits = 0;
+	for (size_t i = 0; i < facts->wait_count; i++) {
+		const struct forge_scenario_wait *w = &facts->waits[i];
+		if (w->kind != FORGE_WAITS_FOR_ALPC_REPLY)
+			continue;
+		reply_waits++;
+		const struct thread *thread = snapshot_find_thread(snapshot, w->thread);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(thread);
+		CU_ASSERT_KNOWN_EQUAL(thread->alpc_wait_message, w->object);
+		CU_ASSERT_KNOWN_EQUAL(thread->alpc_wait_port, w->queue_port);
+		const struct process *owner = snapshot_find_process_by_pid(snapshot, w->target_pid);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(owner);
+		CU_ASSERT_TRUE(maybe_equal(thread->alpc_wait_port_owner, owner->address));
+	}
+	size_t threads_waiting = 0;
+	for (size_t i = 0; i < snapshot->threads.count; i++)
+		threads_waiting += ((const struct thread *)snapshot->threads.items[i])->alpc_wait_message.known;
+	CU_ASSERT_EQUAL(threads_waiting, reply_waits);
+}
+
+/* The correlator finds the scenario's cycles, members by pid. */
+static void check_cycles(struct snapshot *snapshot, const struct forge_scenario_facts *facts)
+{
+	struct analysis *analysis = analyze(snapshot);
+	size_t definite = 0;
+	for (size_t i = 0; i < facts->cycle_count; i++)
+		definite += facts->cycles[i].definite;
+	CU_ASSERT_EQUAL(analysis_count_definite(analysis), definite);
+	for (size_t i = 0; i < facts->cycle_count; i++) {
+		const struct forge_scenario_cycle *expected = &facts->cycles[i];
+		bool found = false;
+		for (size_t c = 0; c < analysis->cycles.count && !found; c++) {
+			const struct cycle *cycle = analysis->cycles.items[c];
+			if (cycle->definite != expected->definite || cycle->members.count != expected->length)
+				continue;
+			size_t matched = 0;
+			for (size_t m = 0; m < cycle->members.count; m++) {
+				maybe_u64 pid = cycle->kind == CYCLE_THREAD
+							? ((const struct thread *)cycle->members.items[m])->pid
+							: ((const struct process *)cycle->members.items[m])->pid;
+				for (size_t e = 0; e < expected->length; e++)
+					matched += pid.known && pid.value == expected->pids[e];
+			}
+			found = matched == expected->length;
+		}
+		CU_ASSERT_TRUE(found);
+	}
+	analysis_free(analysis);
+}
+
+static void scenario_reads_whole(const char *scenario, bool pool_search)
+{
+	for (size_t l = 0; l < forge_scenario_layout_count; l++) {
+		struct forge_scenario_system system = { 0 };
+		struct snapshot *snapshot = scenario_snapshot(scenario, forge_scenario_layouts[l], pool_search, &system);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(snapshot);
+		if (!snapshot->ports.count) {
+			fprintf(stderr, "%s on %s:\n", scenario, forge_scenario_layouts[l]);
+			print_diagnostics(snapshot);
+		}
+		check_facts(snapshot, system.facts);
+		check_cycles(snapshot, system.facts);
+		snapshot_free(snapshot);
+		forge_scenario_system_free(&system);
+	}
+}
+
+static void deadlock_2(void) { scenario_reads_whole("deadlock-2", false); }
+static void cycle_3(void) { scenario_reads_whole("cycle-3", false); }
+static void chain_6_mutant(void) { scenario_reads_whole("chain-6-mutant", false); }
+static void main_queue(void) { scenario_reads_whole("main-queue", false); }
+static void pending(void) { scenario_reads_whole("pending", false); }
+static void canceled(void) { scenario_reads_whole("canceled", false); }
+static void self_connection(void) { scenario_reads_whole("self-connection", false); }
+static void pool_only(void) { scenario_reads_whole("pool-only", true); }
+
 int main(void)
 {
 	static const struct test_case decoding[] = {
@@ -445,9 +619,21 @@ int main(void)
 		{ "a looping queue, absent pages, a wrong profile", damaged_queue_and_pointers_are_warnings },
 		{ NULL, NULL },
 	};
+	static const struct test_case scenarios[] = {
+		{ "deadlock-2 on every layout", deadlock_2 },
+		{ "cycle-3 on every layout", cycle_3 },
+		{ "chain-6-mutant on every layout", chain_6_mutant },
+		{ "main-queue on every layout", main_queue },
+		{ "pending on every layout", pending },
+		{ "canceled on every layout", canceled },
+		{ "self-connection on every layout", self_connection },
+		{ "pool-only with --pool-search on every layout", pool_only },
+		{ NULL, NULL },
+	};
 	static const struct test_suite suites[] = {
 		{ "ALPC decoding", decoding },
 		{ "ALPC census", census },
+		{ "ALPC scenarios into snapshots", scenarios },
 	};
 	return run_suites("test_alpc_dump", suites, sizeof suites / sizeof *suites);
 }
