@@ -3,7 +3,13 @@
  *
  *   forge --format FORMAT --arch x64|pae|x86 [--pages N] -o FILE
  *   forge --sparse-bitmap TOTAL PRESENT -o FILE      (sizes take K/M/G/T)
+ *   forge scenario NAME [--layout COLUMN] [--format FORMAT]
+ *                  [--handle-table before|after] -o FILE
+ *   forge scenario --list
  *
+ * The scenario form writes one of issue 4's ALPC scenarios
+ * (forge_scenarios.h) on a struct-offsets.md layout column and prints
+ * what it made: counts, the expected waits and cycles.
  * The first form writes a small scenario: three runs of N pattern pages
  * with gaps between them, and virtual mappings with every page size the
  * architecture has; it prints the DTB and what each VA maps to. */
@@ -14,6 +20,7 @@
 #include <string.h>
 
 #include "forge.h"
+#include "forge_scenarios.h"
 
 #define PAGE 4096ULL
 #define MIB (1ULL << 20)
@@ -49,7 +56,9 @@ static int usage(const char *problem)
 	fprintf(stderr,
 		"usage: forge --format full|bitmap-kernel|bitmap-full|rdmp-kernel|rdmp-complete|triage|elf|raw\n"
 		"             --arch x64|pae|x86 [--pages N] -o FILE\n"
-		"       forge --sparse-bitmap TOTAL PRESENT -o FILE   (sizes with K, M, G or T)\n");
+		"       forge --sparse-bitmap TOTAL PRESENT -o FILE   (sizes with K, M, G or T)\n"
+		"       forge scenario NAME [--layout COLUMN] [--format FORMAT] [--handle-table before|after] -o FILE\n"
+		"       forge scenario --list\n");
 	return 2;
 }
 
@@ -168,8 +177,102 @@ static int report(struct error *error)
 	return status;
 }
 
+static void list_scenarios(void)
+{
+	for (size_t i = 0; i < forge_scenario_count; i++)
+		printf("%-24s %s%s%s\n", forge_scenarios[i].name, forge_scenarios[i].summary,
+		       forge_scenarios[i].needs.layout ? "; layout " : "",
+		       forge_scenarios[i].needs.layout ? forge_scenarios[i].needs.layout : "");
+	printf("layouts issue 4 requires:");
+	for (size_t i = 0; i < forge_scenario_layout_count; i++)
+		printf(" %s", forge_scenario_layouts[i]);
+	printf("\n");
+}
+
+static const char *wait_kind_name(enum forge_scenario_wait_kind kind)
+{
+	return kind == FORGE_WAITS_FOR_ALPC_REPLY ? "ALPC reply" : kind == FORGE_WAITS_FOR_MUTANT ? "mutant" : "?";
+}
+
+static void show_facts(const struct forge_scenario_facts *f, uint64_t dtb)
+{
+	printf("scenario %s on layout %s, dtb 0x%" PRIx64 "\n", f->scenario, f->layout, dtb);
+	printf("%zu processes, %zu threads, %zu ports, %zu messages, %zu waits, %zu cycles\n", f->process_count,
+	       f->thread_count, f->port_count, f->message_count, f->wait_count, f->cycle_count);
+	for (size_t i = 0; i < f->wait_count && i < 32; i++) {
+		const struct forge_scenario_wait *w = &f->waits[i];
+		printf("wait %" PRIx64 ".%" PRIx64 " -> %s 0x%016" PRIx64 " -> %" PRIx64 ".%" PRIx64 " (%s)\n", w->pid,
+		       w->tid, wait_kind_name(w->kind), w->object, w->target_pid, w->target_tid,
+		       w->definite ? "definite" : "probable");
+	}
+	if (f->wait_count > 32)
+		printf("... %zu waits in all\n", f->wait_count);
+	for (size_t i = 0; i < f->cycle_count; i++) {
+		const struct forge_scenario_cycle *c = &f->cycles[i];
+		printf("cycle (%s):", c->definite ? "definite" : "probable");
+		for (size_t j = 0; j < c->length; j++)
+			printf(" %" PRIx64 ".%" PRIx64, c->pids[j], c->tids[j]);
+		printf("\n");
+	}
+}
+
+static int scenario_command(int argc, char **argv)
+{
+	const char *name = NULL, *column = NULL, *format_name = "full", *output = NULL, *table = NULL;
+	for (int i = 1; i < argc; i++) {
+		bool has_value = i + 1 < argc;
+		if (strcmp(argv[i], "--list") == 0) {
+			list_scenarios();
+			return 0;
+		} else if (strcmp(argv[i], "--layout") == 0 && has_value)
+			column = argv[++i];
+		else if (strcmp(argv[i], "--format") == 0 && has_value)
+			format_name = argv[++i];
+		else if (strcmp(argv[i], "--handle-table") == 0 && has_value)
+			table = argv[++i];
+		else if (strcmp(argv[i], "-o") == 0 && has_value)
+			output = argv[++i];
+		else if (argv[i][0] != '-' && !name)
+			name = argv[i];
+		else
+			return usage("scenario: unknown option or missing value");
+	}
+	const struct forge_scenario *scenario = name ? forge_scenario_named(name) : NULL;
+	if (!scenario)
+		return usage("scenario: a NAME from `forge scenario --list` is required");
+	if (!output)
+		return usage("-o FILE is required");
+	size_t f = 0;
+	while (f < sizeof formats / sizeof *formats && strcmp(formats[f].name, format_name))
+		f++;
+	if (f == sizeof formats / sizeof *formats)
+		return usage("--format needs one of the listed values");
+	const struct forge_layout *layout = column ? forge_layout_named(column) : NULL;
+	if (column && !layout)
+		return usage("--layout needs a struct-offsets.md column (\"19041.3570\", \"7601.24540\", ...)");
+	enum forge_alpc_handle_table handle_table = FORGE_ALPC_HANDLE_TABLE_AS_LAYOUT;
+	if (table && strcmp(table, "before") == 0)
+		handle_table = FORGE_ALPC_HANDLE_TABLE_BEFORE_2022_03;
+	else if (table && strcmp(table, "after") == 0)
+		handle_table = FORGE_ALPC_HANDLE_TABLE_FROM_2022_03;
+	else if (table)
+		return usage("--handle-table needs before or after");
+	if (!layout && !scenario->needs.layout)
+		layout = forge_layout_named("19041.3570");
+	struct forge_scenario_system system;
+	struct error *error = forge_scenario_system_new(scenario, layout, handle_table, &system);
+	if (!error)
+		error = forge_write_dump(system.forge, formats[f].format, output);
+	if (!error)
+		show_facts(system.facts, forge_dtb(system.forge));
+	forge_scenario_system_free(&system);
+	return report(error);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "scenario") == 0)
+		return scenario_command(argc - 1, argv + 1);
 	const char *format_name = NULL, *arch_name = NULL, *output = NULL;
 	const char *total_text = NULL, *present_text = NULL;
 	uint64_t pages = 4096;
