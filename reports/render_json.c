@@ -145,7 +145,7 @@ static void key_line(struct json_writer *w, const char *key, uint64_t line)
 	key_uint(w, key, line ? known_u64(line) : UNKNOWN_U64);
 }
 
-static void write_capture(struct json_writer *w, const struct snapshot *snapshot)
+void write_capture(struct json_writer *w, const struct snapshot *snapshot)
 {
 	json_write_key(w, "capture");
 	json_write_begin_object(w);
@@ -156,8 +156,8 @@ static void write_capture(struct json_writer *w, const struct snapshot *snapshot
 	json_write_end_object(w);
 }
 
-static void write_diagnostics(struct json_writer *w, const char *key,
-			      const struct snapshot *snapshot, enum diagnostic_level level)
+void write_diagnostics(struct json_writer *w, const char *key, const struct snapshot *snapshot,
+		       enum diagnostic_level level)
 {
 	json_write_key(w, key);
 	json_write_begin_array(w);

@@ -32,6 +32,38 @@ struct error *render_info_text(FILE *out, const struct snapshot *snapshot);
 /* One JSON document: { "format_version": 1, "inputs": [ one per analysis ] } */
 struct error *render_json(FILE *out, struct analysis *const *analyses, size_t count);
 
+/* ---- `alpcgraph alpc`: WinDbg's !alpc over a whole capture ------------ */
+
+/* The one query a command asks of every input: --port (/p), --message
+ * (/m), --process (/lpp), --connections (/lpc) or --waiters (every thread
+ * waiting for an ALPC or LPC reply).  A message is matched by address or
+ * by id, a process by EPROCESS address or by pid: the CLI fills whichever
+ * readings its argument allows. */
+enum alpc_query_kind {
+	ALPC_QUERY_PORT,
+	ALPC_QUERY_MESSAGE,
+	ALPC_QUERY_PROCESS,
+	ALPC_QUERY_CONNECTIONS,
+	ALPC_QUERY_WAITERS,
+};
+
+struct alpc_query {
+	enum alpc_query_kind kind;
+	maybe_u64 address;    /* port, message or EPROCESS */
+	maybe_u64 number;     /* message id or pid */
+	const char *argument; /* as the user wrote it, or NULL (--waiters) */
+};
+
+const char *alpc_query_kind_name(enum alpc_query_kind kind); /* "port", … */
+/* The answer for one capture, laid out as `!alpc` prints it, under a
+ * heading naming the input; "not in this input" when nothing matches. */
+struct error *render_alpc_text(FILE *out, const struct analysis *analysis,
+			       const struct alpc_query *query);
+/* { "format_version": 1, "generator", "query", "inputs": [ answers ] }
+ * (docs/json.md, "alpc queries"). */
+struct error *render_alpc_json(FILE *out, struct analysis *const *analyses, size_t count,
+			       const struct alpc_query *query);
+
 /* ---- graphs ------------------------------------------------------------- */
 
 /* The objects a graph shows, chosen within the node budget: cycles first,

@@ -9,4 +9,8 @@ libalpcgraph_a_SOURCES += \
 	reports/render_text.c \
 	reports/text_waits.c \
 	reports/text_tables.c \
-	reports/render_info.c
+	reports/render_info.c \
+	reports/alpc_query_internal.h \
+	reports/alpc_query.c \
+	reports/alpc_query_text.c \
+	reports/alpc_query_json.c

@@ -34,6 +34,12 @@ struct cli_options {
 	bool raw_input; /* --input-format raw (or --format raw): a raw physical image */
 	const char *profile_path; /* --profile FILE */
 	bool pool_search;         /* --pool-search */
+	/* alpc: --port, --message, --process, --connections or --waiters;
+	 * how many were given (exactly one is allowed), the last one's kind
+	 * and its argument as written */
+	unsigned alpc_queries;
+	enum alpc_query_kind alpc_query;
+	const char *alpc_argument;
 };
 
 /* Parses argv after the program name; prints the problem and returns false
@@ -70,5 +76,6 @@ int command_graph(const struct cli_options *options);
 int command_cycles(const struct cli_options *options);
 int command_report(const struct cli_options *options);
 int command_info(const struct cli_options *options);
+int command_alpc(const struct cli_options *options);
 
 #endif

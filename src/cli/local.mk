@@ -10,4 +10,5 @@ alpcgraph_SOURCES += \
 	src/cli/command_cycles.c \
 	src/cli/command_report.c \
 	src/cli/command_info.c \
+	src/cli/command_alpc.c \
 	src/cli/report_pages.c src/cli/report_pages.h

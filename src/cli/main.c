@@ -14,6 +14,7 @@ static const struct {
 	{ "graph", command_graph, true },
 	{ "cycles", command_cycles, true },
 	{ "info", command_info, true },
+	{ "alpc", command_alpc, true },
 };
 
 int main(int argc, char **argv)

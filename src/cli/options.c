@@ -21,6 +21,16 @@ void print_usage(FILE *out)
 	      "  graph PATH [-f dot|svg] [-o FILE]  the wait-for graph of one capture\n"
 	      "  cycles PATH...             the deadlock cycles; exit status 3 if one is definite\n"
 	      "  info DUMP... [-f text|json]  what a memory dump is: format, build, PDB, DTB, kernel\n"
+	      "  alpc PATH... QUERY [-f text|json]  WinDbg's !alpc over every port, message\n"
+	      "                             and thread of each input; QUERY is one of:\n"
+	      "      --port=ADDR        a port, as !alpc /p\n"
+	      "      --message=ADDR|ID  a message by address or MessageID (hex), as !alpc /m\n"
+	      "      --process=PID|ADDR ports created by and connected to a process, as\n"
+	      "                         !alpc /lpp (PID decimal or 0x hex; ADDR an EPROCESS)\n"
+	      "      --connections=ADDR the connections of a connection port, as !alpc /lpc\n"
+	      "      --waiters          every thread waiting for an ALPC or LPC reply\n"
+	      "    ADDR is hex, with or without 0x, and may keep WinDbg's backtick\n"
+	      "    (fffffa80`0c3f5e60).  Nothing found is said and is not an error.\n"
 	      "\n"
 	      "PATH is a transcript file (kd/WinDbg/cdb/DbgRpc output), a memory dump (Windows\n"
 	      "crash dump, ELF core, kdump) or a folder of them.\n"
@@ -71,7 +81,8 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 {
 	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
 	       OPTION_TEMPLATES, OPTION_NO_SVG, OPTION_INPUT_FORMAT, OPTION_PROFILE,
-	       OPTION_POOL_SEARCH };
+	       OPTION_POOL_SEARCH, OPTION_PORT, OPTION_MESSAGE, OPTION_PROCESS,
+	       OPTION_CONNECTIONS, OPTION_WAITERS };
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -85,6 +96,11 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 		{ "input-format", required_argument, NULL, OPTION_INPUT_FORMAT },
 		{ "profile", required_argument, NULL, OPTION_PROFILE },
 		{ "pool-search", no_argument, NULL, OPTION_POOL_SEARCH },
+		{ "port", required_argument, NULL, OPTION_PORT },
+		{ "message", required_argument, NULL, OPTION_MESSAGE },
+		{ "process", required_argument, NULL, OPTION_PROCESS },
+		{ "connections", required_argument, NULL, OPTION_CONNECTIONS },
+		{ "waiters", no_argument, NULL, OPTION_WAITERS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -122,6 +138,19 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 			break;
 		case OPTION_POOL_SEARCH:
 			options->pool_search = true;
+			break;
+		case OPTION_PORT:
+		case OPTION_MESSAGE:
+		case OPTION_PROCESS:
+		case OPTION_CONNECTIONS:
+		case OPTION_WAITERS:
+			options->alpc_queries++;
+			options->alpc_query = option == OPTION_PORT      ? ALPC_QUERY_PORT
+					      : option == OPTION_MESSAGE ? ALPC_QUERY_MESSAGE
+					      : option == OPTION_PROCESS ? ALPC_QUERY_PROCESS
+					      : option == OPTION_CONNECTIONS ? ALPC_QUERY_CONNECTIONS
+									 : ALPC_QUERY_WAITERS;
+			options->alpc_argument = option == OPTION_WAITERS ? NULL : optarg;
 			break;
 		case OPTION_ALL:
 			options->all = true;

@@ -30,7 +30,26 @@ struct handle_walk {
 	kernel_handle_visitor visit;
 	void *context;
 	bool stopped;
+	/* A real table never hangs one page in two places; a hostile one
+	 * could make a 2-level walk read the same page 2^16 times. */
+	struct u64_map pages;
 };
+
+static const char seen_marker;
+
+/* False (with a warning) when the page was met before in this table. */
+static bool first_visit(struct handle_walk *walk, uint64_t page)
+{
+	if (u64_map_get(&walk->pages, page)) {
+		kernel_warn(walk->kernel, walk->table,
+			    "handle table 0x%" PRIx64 " of process %" PRIu64 ": the page 0x%" PRIx64
+			    " is linked more than once; read once",
+			    walk->table, walk->process->pid, page);
+		return false;
+	}
+	u64_map_put(&walk->pages, page, (void *)&seen_marker);
+	return true;
+}
 
 static uint64_t little_endian(const unsigned char *bytes, size_t length)
 {
@@ -138,6 +157,8 @@ static void walk_pointers(struct handle_walk *walk, uint64_t page_va, unsigned l
 				    walk->table, walk->process->pid, i, page_va, below);
 			continue;
 		}
+		if (!first_visit(walk, below))
+			continue;
 		if (levels == 1)
 			walk_leaf(walk, below, first);
 		else
@@ -198,9 +219,11 @@ struct error *kernel_walk_handles(struct kernel *kernel, const struct kernel_pro
 		.per_mid = PAGE / kernel->pointer_size,
 		.visit = visit, .context = context,
 	};
+	first_visit(&walk, top);
 	if (levels == 0)
 		walk_leaf(&walk, top, 0);
 	else
 		walk_pointers(&walk, top, levels, 0);
+	u64_map_release(&walk.pages);
 	return NULL;
 }

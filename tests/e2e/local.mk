@@ -6,3 +6,6 @@ tests_e2e_test_corpus_SOURCES = tests/e2e/test_corpus.c
 tests_e2e_test_corpus_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_e2e_test_corpus_LDADD = $(TEST_LIBS)
 dist_check_SCRIPTS += tests/e2e/test_cli
+# `alpcgraph alpc`: every query over tests/data and the shared corpus.
+TESTS += tests/e2e/test_alpc_cli
+dist_check_SCRIPTS += tests/e2e/test_alpc_cli

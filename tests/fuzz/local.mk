@@ -6,6 +6,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_dump_header tests/fuzz/fuzz_dump_runs \
 	tests/fuzz/fuzz_dump_bitmap tests/fuzz/fuzz_dump_rdmp
 # The kernel room: PE headers, CodeView record, KDBG read, decoded and scanned.
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_image
+# The kernel walks: processes, threads, objects, handles, the probe.
+FUZZ_TARGETS += tests/fuzz/fuzz_kernel_walks
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -29,6 +31,9 @@ tests_fuzz_fuzz_dump_rdmp_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_kernel_image_SOURCES = tests/fuzz/fuzz_kernel_image.c
 tests_fuzz_fuzz_kernel_image_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_kernel_image_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_kernel_walks_SOURCES = tests/fuzz/fuzz_kernel_walks.c
+tests_fuzz_fuzz_kernel_walks_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers

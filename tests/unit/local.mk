@@ -35,3 +35,4 @@ include tests/unit/info_tests.mk
 include tests/unit/kernel_tests.mk
 include tests/unit/alpc_dump_tests.mk
 include tests/unit/kernel_walks_tests.mk
+include tests/unit/alpc_query_tests.mk

@@ -1,0 +1,231 @@
+/* libFuzzer target for the kernel walks: kernel_open, the process list,
+ * each process's threads (with their wait objects) and handle table,
+ * kernel_object_at on every process, thread, handle object and wait
+ * object, and kernel_probe — over kernel memory the input damages.
+ *
+ * The image is a raw one built here: 4-level tables mapping HEAP_PAGES
+ * pages at HEAP, where a small valid scenario is laid out with the chosen
+ * built-in profile's own offsets (this target tests robustness, not
+ * offsets: PsActiveProcessHead → one EPROCESS with an object header → one
+ * ETHREAD waiting on it, and a level-0 handle table whose entry holds the
+ * process), and the fuzzer's bytes are XORed over the heap, so an empty
+ * tail is a valid kernel and every mutation damages a working one.  Any
+ * answer or error is fine; a crash, a hang, a leak or undefined behaviour
+ * is not.
+ *
+ * Input: byte 0 picks the profile (x64 ones that are complete), byte 1
+ * flags (bit i: heap page i absent, for the first 8 pages), then the
+ * bytes XORed over the heap from its start. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/kernel/kernel.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define HEAP 0xffffb00000000000ULL /* PML4 slot 0x160 */
+enum {
+	PAGE = 4096,
+	PML4_PAGE = 1, PDPT_PAGE = 2, PD_PAGE = 3, PT_PAGE = 4,
+	HEAP_FIRST_PAGE = 8, HEAP_PAGES = 8,
+	TOTAL_PAGES = HEAP_FIRST_PAGE + HEAP_PAGES,
+	CONTROL = 2,
+	PROCESS_BODY = 0x1100, THREAD_BODY = 0x3100, HANDLE_TABLE = 0x5000, LEAF = 0x6000,
+	/* bounds on what one input may make the walks visit */
+	PROCESSES_MAX = 64, THREADS_MAX = 256, HANDLES_MAX = 1024,
+};
+
+static void put64(uint8_t *at, uint64_t value)
+{
+	for (int i = 0; i < 8; i++)
+		at[i] = (uint8_t)(value >> (8 * i));
+}
+
+static void put_at(uint8_t *heap, int32_t offset, uint64_t base, uint64_t value)
+{
+	if (offset == PROFILE_ABSENT)
+		return;
+	uint64_t at = base - HEAP + (uint64_t)offset;
+	if (at + 8 <= HEAP_PAGES * PAGE)
+		put64(heap + at, value);
+}
+
+static void put_byte(uint8_t *heap, int32_t offset, uint64_t base, uint8_t value)
+{
+	if (offset == PROFILE_ABSENT)
+		return;
+	uint64_t at = base - HEAP + (uint64_t)offset;
+	if (at < HEAP_PAGES * PAGE)
+		heap[at] = value;
+}
+
+static void put_tables(uint8_t *memory)
+{
+	uint64_t present = 0x3;
+	put64(memory + PML4_PAGE * PAGE + 0x160 * 8, (uint64_t)PDPT_PAGE * PAGE | present);
+	put64(memory + PDPT_PAGE * PAGE, (uint64_t)PD_PAGE * PAGE | present);
+	put64(memory + PD_PAGE * PAGE, (uint64_t)PT_PAGE * PAGE | present);
+	for (unsigned i = 0; i < HEAP_PAGES; i++)
+		put64(memory + PT_PAGE * PAGE + i * 8, (uint64_t)(HEAP_FIRST_PAGE + i) * PAGE | present);
+}
+
+/* The scenario in the profile's own layout (see the comment above). */
+static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
+{
+	uint64_t head = HEAP, process = HEAP + PROCESS_BODY, thread = HEAP + THREAD_BODY;
+	uint64_t links = process + (uint64_t)p->eprocess_active_process_links;
+	put64(heap, links);
+	put64(heap + 8, links);
+	put_at(heap, p->eprocess_active_process_links, process, head);
+	put_at(heap, p->eprocess_active_process_links + 8, process, head);
+	put_at(heap, p->eprocess_unique_process_id, process, 4);
+	memcpy(heap + PROCESS_BODY + p->eprocess_image_file_name, "System", 6);
+	put_at(heap, p->eprocess_object_table, process, HEAP + HANDLE_TABLE);
+	uint64_t thread_head = process + (uint64_t)p->eprocess_thread_list_head;
+	uint64_t thread_links = thread + (uint64_t)p->ethread_thread_list_entry;
+	put_at(heap, p->eprocess_thread_list_head, process, thread_links);
+	put_at(heap, p->eprocess_thread_list_head + 8, process, thread_links);
+	put_at(heap, p->ethread_thread_list_entry, thread, thread_head);
+	put_at(heap, p->ethread_thread_list_entry + 8, thread, thread_head);
+	put_at(heap, p->ethread_cid + p->client_id_unique_process, thread, 4);
+	put_at(heap, p->ethread_cid + p->client_id_unique_thread, thread, 8);
+	put_byte(heap, p->kthread_state, thread, 5);
+	/* waits on the process: a wait block at the start of KTHREAD.WaitBlock */
+	uint64_t wait_block = thread + (uint64_t)p->kthread_wait_block;
+	put_at(heap, p->kthread_wait_block_list, thread, wait_block);
+	put_at(heap, p->kwait_block_thread, wait_block, thread);
+	put_at(heap, p->kwait_block_object, wait_block, process);
+	put_byte(heap, p->dispatcher_header_type, process, 3);
+	/* the process's header: a type index (Win7+), a name info */
+	uint64_t header = process - (uint64_t)p->object_header_body;
+	put_byte(heap, p->object_header_type_index, header, 7);
+	put_at(heap, p->object_header_pointer_count, header, 1);
+	/* a level-0 handle table whose entry 1 holds the process */
+	uint64_t table = HEAP + HANDLE_TABLE;
+	put_at(heap, p->handle_table_table_code, table, HEAP + LEAF);
+	uint64_t entry = HEAP + LEAF + (uint64_t)p->handle_table_entry_size;
+	if (p->handle_entry_scheme == HANDLE_ENTRY_POINTER_BITS)
+		put64(heap + (entry - HEAP), (header & 0xffffffffffffULL) >> 4 << 20 | 1);
+	else
+		put_at(heap, p->handle_table_entry_object, entry, header | 1);
+}
+
+static const struct kernel_profile *pick_profile(uint8_t choice)
+{
+	const struct kernel_profile *usable[32];
+	size_t count = 0;
+	for (size_t i = 0; i < builtin_profile_count && count < 32; i++)
+		if (builtin_profiles[i].pointer_size == 8 && !builtin_profiles[i].incomplete)
+			usable[count++] = &builtin_profiles[i];
+	return count ? usable[choice % count] : NULL;
+}
+
+static void drop(void *context, uint64_t address, const char *text)
+{
+	size_t *count = context;
+	(void)address;
+	if (!text || !*text)
+		abort();
+	++*count;
+}
+
+struct visits {
+	struct kernel *kernel;
+	size_t processes, threads, handles;
+};
+
+static void look_at(struct kernel *kernel, uint64_t body)
+{
+	struct kernel_object object;
+	struct error *error = kernel_object_at(kernel, body, &object);
+	if (!error && (memchr(object.name, 0, sizeof object.name) == NULL ||
+		       memchr(object.type_name, 0, sizeof object.type_name) == NULL))
+		abort();
+	error_free(error);
+}
+
+static bool on_handle(void *context, const struct kernel_handle *handle)
+{
+	struct visits *visits = context;
+	if (handle->value % 4 || handle->value == 0)
+		abort();
+	look_at(visits->kernel, handle->object);
+	return ++visits->handles < HANDLES_MAX;
+}
+
+static bool on_thread(void *context, const struct kernel_thread *thread)
+{
+	struct visits *visits = context;
+	if (thread->wait_object_count > KERNEL_WAIT_OBJECTS_KEPT)
+		abort();
+	look_at(visits->kernel, thread->address);
+	for (unsigned i = 0; i < thread->wait_object_count; i++)
+		look_at(visits->kernel, thread->wait_objects[i].address);
+	return ++visits->threads < THREADS_MAX;
+}
+
+static bool on_process(void *context, const struct kernel_process *process)
+{
+	struct visits *visits = context;
+	if (process->image[15] != '\0')
+		abort();
+	look_at(visits->kernel, process->address);
+	error_free(kernel_walk_threads(visits->kernel, process, on_thread, visits));
+	error_free(kernel_walk_handles(visits->kernel, process, on_handle, visits));
+	return ++visits->processes < PROCESSES_MAX;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t control[CONTROL] = { 0 };
+	memcpy(control, data, size < CONTROL ? size : CONTROL);
+	const uint8_t *tail = size > CONTROL ? data + CONTROL : NULL;
+	size_t tail_size = size > CONTROL ? size - CONTROL : 0;
+	const struct kernel_profile *profile = pick_profile(control[0]);
+	if (!profile)
+		return 0;
+	uint8_t *memory = calloc(TOTAL_PAGES, PAGE);
+	if (!memory)
+		return 0;
+	uint8_t *heap = memory + HEAP_FIRST_PAGE * PAGE;
+	put_tables(memory);
+	put_scenario(heap, profile);
+	for (size_t i = 0; i < tail_size && i < HEAP_PAGES * PAGE; i++)
+		heap[i] ^= tail[i];
+	for (unsigned i = 0; i < 8 && i < HEAP_PAGES; i++)
+		if (control[1] >> i & 1)
+			put64(memory + PT_PAGE * PAGE + i * 8, 0);
+
+	struct dump *dump = NULL;
+	struct error *error = dump_open_memory(memory, TOTAL_PAGES * PAGE, "fuzz.raw", DUMP_FORCE_RAW, &dump);
+	if (error) {
+		error_free(error);
+		free(memory);
+		return 0;
+	}
+	struct physical_memory *physical = physical_memory_open(dump);
+	struct os_identity os;
+	memset(&os, 0, sizeof os);
+	os.paging_known = true;
+	os.paging = PAGING_X64;
+	os.dtb = known_u64(PML4_PAGE * PAGE);
+	os.ps_active_process_head = known_u64(HEAP);
+	size_t warnings = 0;
+	struct kernel *kernel = NULL;
+	error = kernel_open(physical, &os, profile, (struct kernel_warnings){ drop, &warnings }, &kernel);
+	if (!error) {
+		struct visits visits = { .kernel = kernel };
+		error = kernel_walk_processes(kernel, on_process, &visits);
+		kernel_close(kernel);
+	}
+	error_free(error);
+	struct kernel_probe_context context = { physical, &os };
+	int score = kernel_probe(profile, &context);
+	if (score < -1)
+		abort();
+	physical_memory_close(physical);
+	dump_close(dump);
+	free(memory);
+	return 0;
+}
