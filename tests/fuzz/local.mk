@@ -8,6 +8,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_dump_header tests/fuzz/fuzz_dump_runs \
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_image
 # The kernel walks: processes, threads, objects, handles, the probe.
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_walks
+# ALPC ports, messages, the census and the pool search over damaged memory.
+FUZZ_TARGETS += tests/fuzz/fuzz_alpc_walk
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -34,6 +36,9 @@ tests_fuzz_fuzz_kernel_image_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_kernel_walks_SOURCES = tests/fuzz/fuzz_kernel_walks.c
 tests_fuzz_fuzz_kernel_walks_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_alpc_walk_SOURCES = tests/fuzz/fuzz_alpc_walk.c
+tests_fuzz_fuzz_alpc_walk_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_alpc_walk_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
