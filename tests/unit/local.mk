@@ -33,8 +33,6 @@ include tests/unit/memory_tests.mk
 include tests/unit/windows_dump_tests.mk
 include tests/unit/info_tests.mk
 include tests/unit/kernel_tests.mk
-include tests/unit/profile_tests.mk
-include tests/unit/profile_isf_tests.mk
 include tests/unit/alpc_dump_tests.mk
 include tests/unit/kernel_walks_tests.mk
 include tests/unit/alpc_query_tests.mk
