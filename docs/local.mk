@@ -1,2 +1,3 @@
 dist_man_MANS += docs/alpcgraph.1
 EXTRA_DIST += docs/transcripts.md
+EXTRA_DIST += docs/isf.md

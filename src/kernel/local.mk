@@ -7,6 +7,11 @@ libalpcgraph_a_SOURCES += \
 	src/kernel/kdbg.c \
 	src/kernel/kdbg_read.c \
 	src/kernel/kdbg_scan.c \
+	src/kernel/isf_internal.h \
+	src/kernel/isf_file.c \
+	src/kernel/isf_member.c \
+	src/kernel/profile_isf.c \
+	src/kernel/profile_required.c \
 	src/kernel/profile.h \
 	src/kernel/profile_fields.def \
 	src/kernel/profile_entries.c \

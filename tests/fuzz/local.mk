@@ -6,6 +6,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_dump_header tests/fuzz/fuzz_dump_runs \
 	tests/fuzz/fuzz_dump_bitmap tests/fuzz/fuzz_dump_rdmp
 # The kernel room: PE headers, CodeView record, KDBG read, decoded and scanned.
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_image
+# --profile FILE: the ISF loader over JSON text.
+FUZZ_TARGETS += tests/fuzz/fuzz_profile_isf
 # The kernel walks: processes, threads, objects, handles, the probe.
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_walks
 # ALPC ports, messages, the census and the pool search over damaged memory.
@@ -33,6 +35,9 @@ tests_fuzz_fuzz_dump_rdmp_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_kernel_image_SOURCES = tests/fuzz/fuzz_kernel_image.c
 tests_fuzz_fuzz_kernel_image_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_kernel_image_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_profile_isf_SOURCES = tests/fuzz/fuzz_profile_isf.c
+tests_fuzz_fuzz_profile_isf_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_profile_isf_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_kernel_walks_SOURCES = tests/fuzz/fuzz_kernel_walks.c
 tests_fuzz_fuzz_kernel_walks_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
@@ -43,4 +48,4 @@ endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
 EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict \
-	tests/fuzz/kernel_image.dict
+	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict
