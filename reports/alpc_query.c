@@ -201,17 +201,28 @@ static bool is_communication_port(const struct port *port)
 
 /* What the ports themselves say fills what the lines left out: owners,
  * queue counts, and the server process of a line under a connection port
- * (the connection port's owner serves it). */
-static void settle_links(const struct snapshot *snapshot, struct alpc_links *links)
+ * (the connection port's owner serves it).  A count stands beside the
+ * port it counts: "S n -> C m" under a created port, but "C n ->
+ * A('name') m" in the connected-to part, where A is the connection port
+ * (the Windows 7 alpcbuggery replay queues its 19 messages there): there
+ * that port's own count, when known, outranks a record's server_queued,
+ * which a dump walk takes from the server communication port. */
+static void settle_links(const struct snapshot *snapshot, struct alpc_links *links,
+			 bool connected_to)
 {
 	for (size_t i = 0; i < links->count; i++) {
 		struct alpc_link *link = &links->items[i];
 		const struct port *server = port_at(snapshot, link->server_port);
 		const struct port *client = port_at(snapshot, link->client_port);
 		const struct port *connection = port_at(snapshot, link->connection_port);
+		maybe_u64 printed = connected_to && connection ? alpc_port_queued(connection)
+							       : UNKNOWN_U64;
+		if (printed.known)
+			link->server_queued = printed;
 		if (server) {
 			maybe_fill(&link->server_process, server->owner_process);
-			maybe_fill(&link->server_queued, alpc_port_queued(server));
+			if (!connected_to || !connection)
+				maybe_fill(&link->server_queued, alpc_port_queued(server));
 		}
 		if (client) {
 			maybe_fill(&link->client_process, client->owner_process);
@@ -245,7 +256,7 @@ static void links_under(const struct snapshot *snapshot, uint64_t connection_por
 			add_port(&set, port);
 	}
 	release_set(&set);
-	settle_links(snapshot, links);
+	settle_links(snapshot, links, false);
 }
 
 /* The lines whose client side is the process (/lpp "connected to"). */
@@ -271,7 +282,7 @@ static void links_of_client(const struct snapshot *snapshot, uint64_t process,
 			add_port(&set, port);
 	}
 	release_set(&set);
-	settle_links(snapshot, links);
+	settle_links(snapshot, links, true);
 	/* The process itself is the client of every one of these lines. */
 	for (size_t i = 0; i < links->count; i++)
 		maybe_fill(&links->items[i].client_process, known_u64(process));

@@ -221,7 +221,8 @@ static void put_communication_info(const struct query_text *t, const struct port
 static void put_thread_list(const struct query_text *t, const struct u64_vec *threads,
 			    maybe_u64 count, const char *what)
 {
-	if (!threads->count && !count.known)
+	/* WinDbg prints no list line for a port no thread waits on. */
+	if (!threads->count && (!count.known || count.value == 0))
 		return;
 	fprintf(t->out, "  %" PRIu64 " thread(s) %s:\n",
 		count.known ? count.value : (uint64_t)threads->count, what);
