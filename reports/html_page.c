@@ -80,13 +80,17 @@ static void fill_system(xmlNodePtr line, const struct snapshot *snapshot)
 		{ "format", snapshot->format }, { "arch", system->arch },
 		{ "build", system->build },     { "dump type", system->dump_type },
 		{ "debugger", system->debugger }, { "machine", system->machine },
+		{ "profile", system->profile },
 	};
 	const char *separator = "";
 	for (size_t i = 0; i < sizeof facts / sizeof *facts; i++) {
 		if (!facts[i].value)
 			continue;
 		html_append_textf(line, "%s%s ", separator, facts[i].label);
-		html_append_element(line, "code", facts[i].value);
+		xmlNodePtr value = html_append_element(line, "code", facts[i].value);
+		/* why this structure profile, on hover */
+		if (facts[i].value == system->profile && system->profile_reason)
+			html_set_attribute(value, "title", system->profile_reason);
 		separator = " \u00b7 ";
 	}
 	if (snapshot->last_line > 0)

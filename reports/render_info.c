@@ -93,6 +93,10 @@ struct error *render_info_text(FILE *out, const struct snapshot *snapshot)
 			s->pdb_age.value);
 	else
 		fputs("?\n", out);
+	fprintf(out, "%-21s%s", "Profile:", s->profile ? s->profile : "none");
+	if (s->profile_reason)
+		fprintf(out, "  (%s)", s->profile_reason);
+	fputc('\n', out);
 	fprintf(out, "%-21s", "Physical memory:");
 	if (s->present_pages.known) {
 		fprintf(out, "%" PRIu64 " pages present (", s->present_pages.value);

@@ -205,6 +205,8 @@ static void write_system(struct json_writer *w, const struct system_info *system
 	key_string(w, "pdb_name", system->pdb_name);
 	key_string(w, "pdb_guid", system->pdb_guid);
 	key_uint(w, "pdb_age", system->pdb_age);
+	key_string(w, "profile", system->profile);
+	key_string(w, "profile_reason", system->profile_reason);
 	key_uint(w, "processors", system->processors);
 	key_uint(w, "present_pages", system->present_pages);
 	key_uint(w, "page_ranges", system->page_ranges);

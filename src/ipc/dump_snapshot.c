@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ipc.h"
+#include "ipc_internal.h"
 
 static const char *text(struct snapshot *snapshot, const char *value)
 {
@@ -70,6 +70,26 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 		snapshot_note(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 }, "%s", os->notes[i]);
 }
 
+/* The structure profile, and why (kernel.h, profile_choice.c).  None
+ * fitting a Windows kernel (its build or PDB known) is a warning, not an
+ * error: the identity stands without it.  An image with neither (a blank
+ * or non-Windows one) says why in profile_reason only.  Reading the IPC
+ * state, ipc_read_kernel_state() warns itself. */
+static void choose_profile(struct snapshot *snapshot, struct physical_memory *memory,
+			   const struct os_identity *os, const struct dump_read_options *options,
+			   struct profile_choice *choice)
+{
+	struct kernel_probe_context probe = { memory, os };
+	struct error *error = profile_choose(os, options->profile_path, kernel_probe, &probe, choice);
+	if (choice->profile)
+		snapshot->system.profile = text(snapshot, choice->profile->name);
+	snapshot->system.profile_reason = text(snapshot, choice->reason);
+	bool windows = os->build.known || os->pdb_guid[0] != '\0';
+	if (error && windows && options->reading == READ_IDENTITY)
+		snapshot_warn(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 }, "%s", error->message);
+	error_free(error);
+}
+
 void ipc_read_dump(const char *path, const struct dump_read_options *options,
 		   struct ptr_vec *snapshots)
 {
@@ -90,10 +110,11 @@ void ipc_read_dump(const char *path, const struct dump_read_options *options,
 	struct os_identity os;
 	identify_os(memory, &os);
 	copy_identity(snapshot, &os);
+	struct profile_choice choice;
+	choose_profile(snapshot, memory, &os, options, &choice);
 	if (options->reading == READ_IPC_STATE)
-		snapshot_warn(snapshot, (struct origin){ ORIGIN_NONE, 0, 0 },
-			      "this version reads a dump's identity only (see `alpcgraph info`); its "
-			      "processes, threads and ALPC/LPC/RPC state are not read yet");
+		ipc_read_kernel_state(snapshot, memory, &os, options, &choice);
+	profile_choice_release(&choice);
 	physical_memory_close(memory);
 	dump_close(dump);
 	snapshot_finish(snapshot);

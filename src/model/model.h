@@ -365,6 +365,8 @@ struct system_info {
 	const char *pdb_name;        /* "ntkrnlmp.pdb" */
 	const char *pdb_guid;        /* 32 hex digits */
 	maybe_u64 pdb_age;
+	const char *profile;         /* the structure profile read with: "19041.3570"; NULL: none fits */
+	const char *profile_reason;  /* why that one, or why none: one sentence */
 	maybe_u64 processors;
 	maybe_u64 present_pages;
 	maybe_u64 page_ranges;

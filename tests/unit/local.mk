@@ -37,3 +37,4 @@ include tests/unit/alpc_dump_tests.mk
 include tests/unit/kernel_walks_tests.mk
 include tests/unit/alpc_query_tests.mk
 include tests/unit/profile_isf_tests.mk
+include tests/unit/profile_tests.mk

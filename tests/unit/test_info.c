@@ -133,7 +133,10 @@ static void check_windows_header(const struct snapshot *s, const struct forge *f
 {
 	const struct system_info *system = &s->system;
 	const struct forge_header header = header_for(arch);
-	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	/* No structure profile reads an image without processes: partial. */
+	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
+	CU_ASSERT_PTR_NULL(system->profile);
+	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, "no structure profile for this image: "));
 	CU_ASSERT_STRING_EQUAL_OR_NULL(s->format, "Windows crash dump");
 	CU_ASSERT_STRING_EQUAL_OR_NULL(system->dump_type, dump_type);
 	CU_ASSERT_TRUE(system->kernel_mode);
@@ -183,7 +186,10 @@ static void every_x64_windows_layout(void)
 				     FIRST_RUN_PAGES + SECOND_RUN_PAGES + table_pages(FORGE_X64), 3);
 		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.arch, "x64");
 		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.paging, "x64 4-level");
-		CU_ASSERT_EQUAL(s->diagnostics.count, 1);
+		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.profile_reason,
+					       "none of build 19041's built-in profiles reads it "
+					       "(scores 19041.329 -1, 19041.3570 -1)");
+		CU_ASSERT_EQUAL(s->diagnostics.count, 2);
 		snapshot_free(s);
 		free(path);
 	}
@@ -204,6 +210,10 @@ static void x86_full_dumps_with_and_without_pae(void)
 				     FIRST_RUN_PAGES + SECOND_RUN_PAGES + table_pages(arches[i].arch), 3);
 		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.arch, "x86");
 		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.paging, arches[i].paging);
+		char reason[80];
+		snprintf(reason, sizeof reason, "build 19041's built-in profiles are not for %s paging",
+			 arches[i].paging);
+		CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.profile_reason, reason);
 		snapshot_free(s);
 		forge_free(forge);
 		free(path);
@@ -219,8 +229,12 @@ static void qemu_elf_core(void)
 	char *path = written_dump(forge, FORGE_ELF_QEMU, "guest.elf");
 	struct snapshot *s = identity_of(path, DUMP_DETECT);
 	const struct system_info *system = &s->system;
-	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL); /* no profile fits */
 	CU_ASSERT_STRING_EQUAL_OR_NULL(s->format, "ELF core");
+	CU_ASSERT_PTR_NULL(system->profile);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(system->profile_reason,
+				       "none of build 19045's built-in profiles reads it "
+				       "(scores 19041.329 -1, 19041.3570 -1)");
 	CU_ASSERT_PTR_NULL(system->dump_type);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(system->arch, "x64");
 	CU_ASSERT_KNOWN_EQUAL(system->processors, 4);
@@ -245,7 +259,11 @@ static void raw_image_read_when_asked_for(void)
 	struct forge *forge = scenario(FORGE_X64);
 	char *path = written_dump(forge, FORGE_RAW, "memory.raw");
 	struct snapshot *s = identity_of(path, DUMP_FORCE_RAW);
+	/* No build, no PDB: no profile, and not a warning (nothing says Windows). */
 	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	CU_ASSERT_PTR_NULL(s->system.profile);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.profile_reason,
+				       "neither the build nor the kernel's PDB is known");
 	CU_ASSERT_STRING_EQUAL_OR_NULL(s->format, "raw");
 	/* Every page from 0 to max_pfn, holes as zeros: one range. */
 	CU_ASSERT_KNOWN_EQUAL(s->system.present_pages, 0x400);
@@ -287,8 +305,8 @@ static void triage_dump_refused_with_the_reason(void)
 	free(path);
 }
 
-/* Reading for the hang (report, scan) must say that a dump's IPC state is
- * not read, not look like a machine with nothing waiting. */
+/* Reading for the hang (report, scan) must say what of a dump's IPC state
+ * is not read (RPC cells), not look like a machine with nothing waiting. */
 static void reading_for_ipc_state_is_partial(void)
 {
 	struct forge *forge = scenario(FORGE_X64);
@@ -300,7 +318,7 @@ static void reading_for_ipc_state_is_partial(void)
 	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
 	struct snapshot *s = snapshots.items[0];
 	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
-	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, "are not read yet"));
+	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, "RPC run-time state cells are not read from dumps yet"));
 	snapshot_free(s);
 	ptr_vec_release(&snapshots);
 	forge_free(forge);
@@ -327,10 +345,11 @@ static void truncated_dump_is_partial(void)
 	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, expected));
 	free(expected);
 	snapshot_free(s);
-	/* The whole file: no such warning. */
+	/* The whole file: no such warning (partial still: no profile fits). */
 	free(written_dump(forge, FORGE_WINDOWS_FULL, "cut.dmp"));
 	s = identity_of(path, DUMP_DETECT);
-	CU_ASSERT_EQUAL(s->status, STATUS_OK);
+	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
+	CU_ASSERT_PTR_NULL(s->system.profile);
 	CU_ASSERT_FALSE(has_diagnostic(s, DIAGNOSTIC_WARNING, "the file ends here"));
 	snapshot_free(s);
 	forge_free(forge);
@@ -350,10 +369,12 @@ static void text_summary_line_by_line(void)
 		asprintf(&expected,
 			 "Dump:                %s\n"
 			 "Format:              Windows crash dump, BITMAP_KERNEL\n"
-			 "Status:              ok\n"
+			 "Status:              partial\n"
 			 "Machine:             x64, 4 processors, paging x64 4-level\n"
 			 "Build:               19041  from the crash dump header (MinorVersion)\n"
 			 "Kernel PDB:          ?\n"
+			 "Profile:             none  (none of build 19041's built-in profiles reads it "
+			 "(scores 19041.329 -1, 19041.3570 -1))\n"
 			 "Physical memory:     44 pages present (176 KiB) in 3 ranges\n"
 			 "DTB:                 0x%" PRIx64 "  from the crash dump header\n"
 			 "Kernel base:         ?\n"
@@ -363,8 +384,13 @@ static void text_summary_line_by_line(void)
 			 "Bugcheck:            0xe2 (0x1, 0x2, 0x3, 0xffffc00112345678)\n"
 			 "Time:                2024-03-01 12:00:00 UTC, up 1 day 02:03:04\n"
 			 "Note:                %s: the kernel image was not found, so neither was "
-			 "its PDB GUID\n",
-			 path, forge_dtb(forge), path) > 0);
+			 "its PDB GUID\n"
+			 "Warning:             %s: no structure profile for this image: none of build "
+			 "19041's built-in profiles reads it (scores 19041.329 -1, 19041.3570 -1) (the "
+			 "kernel's PDB GUID is unknown); give --profile FILE, a Volatility 3 ISF file for "
+			 "the kernel's PDB GUID and age (Volatility 3's pdbconv.py makes one from "
+			 "ntkrnlmp.pdb, JPCERTCC/Windows-Symbol-Tables publishes many)\n",
+			 path, forge_dtb(forge), path, path) > 0);
 	CU_ASSERT_STRING_EQUAL(text, expected);
 	if (strcmp(text, expected) != 0)
 		fprintf(stderr, "\n--- got:\n%s--- expected:\n%s", text, expected);
@@ -414,6 +440,9 @@ static void whole_identity_from_a_guest(void)
 			 "Machine:             x64, 2 processors, paging x64 4-level\n"
 			 "Build:               19045  from KUSER_SHARED_DATA.NtBuildNumber\n"
 			 "Kernel PDB:          ntkrnlmp.pdb 606FF669409B00F7FC8C61A9C1670129 age 2\n"
+			 /* age 2 is no built-in PDB; the probe finds no process in either layout */
+			 "Profile:             19041.3570  (built-in profile 19041.3570: build 19045's "
+			 "profiles score a tie (19041.329 0, 19041.3570 0), the later layout is taken)\n"
 			 "Physical memory:     %" PRIu64 " pages present (%" PRIu64 " KiB) in %" PRIu64
 			 " ranges\n"
 			 "DTB:                 0x%" PRIx64 "  from a CPU's CR3 (KUSER_SHARED_DATA translates)\n"
@@ -456,6 +485,7 @@ static void unknowns_are_question_marks(void)
 				     "Machine:             ?, paging ?\n"
 				     "Build:               ?\n"
 				     "Kernel PDB:          ?\n"
+				     "Profile:             none\n"
 				     "Physical memory:     288358 pages present (1.0 GiB) in 1 range\n"
 				     "DTB:                 ?\n"
 				     "Kernel base:         ?\n"
@@ -480,6 +510,8 @@ static void kernel_identity_lines(void)
 	system->pdb_name = "ntkrnlmp.pdb";
 	system->pdb_guid = "0CE4A95C0CD782A7596B034D8648E585";
 	system->pdb_age = known_u64(1);
+	system->profile = "22000";
+	system->profile_reason = "ntkrnlmp.pdb 0CE4A95C0CD782A7596B034D8648E585-1 is the built-in profile 22000";
 	system->kernel_base = known_u64(0xfffff80612200000ULL);
 	system->kernel_base_source = "a scan down from the IDT's first handler";
 	system->kd_debugger_data_block = known_u64(0xfffff80612e02190ULL);
@@ -490,6 +522,9 @@ static void kernel_identity_lines(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Machine:             x64, 1 processor, paging x64 4-level\n"));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(text, "Kernel PDB:          ntkrnlmp.pdb 0CE4A95C0CD782A7596B034D8648E585 age 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nProfile:             22000  (ntkrnlmp.pdb "
+					    "0CE4A95C0CD782A7596B034D8648E585-1 is the built-in profile 22000)\n"
+					    "Physical memory:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Kernel base:         0xfffff80612200000  from a scan down "
 					    "from the IDT's first handler\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "KdDebuggerDataBlock: 0xfffff80612e02190 (encoded, decoded)  from a "
@@ -563,8 +598,12 @@ static void json_conforms_and_carries_the_fields(void)
 	CU_ASSERT_EQUAL_FATAL(json_object_array_length(inputs), 3);
 	input = json_object_array_get_idx(inputs, 0);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(input, "format"), "Windows crash dump");
-	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(input, "status"), "ok");
+	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(input, "status"), "partial"); /* no profile fits */
 	CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(input, "system", &system));
+	CU_ASSERT_TRUE(is_null_at(system, "profile"));
+	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(system, "profile_reason"),
+				       "none of build 19041's built-in profiles reads it "
+				       "(scores 19041.329 -1, 19041.3570 -1)");
 	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(system, "dump_type"), "KERNEL_MEMORY");
 	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(system, "paging"), "x64 4-level");
 	CU_ASSERT_STRING_EQUAL_OR_NULL(string_at(system, "build"), "19041");
