@@ -9,3 +9,6 @@ dist_check_SCRIPTS += tests/e2e/test_cli
 # `alpcgraph alpc`: every query over tests/data and the shared corpus.
 TESTS += tests/e2e/test_alpc_cli
 dist_check_SCRIPTS += tests/e2e/test_alpc_cli
+# --profile FILE end to end: a JPCERT ISF table over a forged dump.
+TESTS += tests/e2e/test_profile_cli
+dist_check_SCRIPTS += tests/e2e/test_profile_cli
