@@ -15,8 +15,11 @@ void ipc_read_kernel_state(struct snapshot *snapshot, struct physical_memory *me
 			   const struct os_identity *os, const struct dump_read_options *options,
 			   const struct profile_choice *choice)
 {
-	/* Honest until RPC cells are read, whatever else is. */
-	snapshot_warn(snapshot, nowhere, "RPC run-time state cells are not read from dumps yet");
+	/* Said, but as a note: RPC cells live in user-mode memory no issue
+	 * reads yet, and a warning would mark every dump partial (exit 2)
+	 * for what the tool does not attempt rather than what it failed to
+	 * read. */
+	snapshot_note(snapshot, nowhere, "RPC run-time state cells are not read from dumps yet");
 	if (!choice->profile) {
 		snapshot_warn(snapshot, nowhere, "no structure profile: %s; processes, threads and IPC "
 			      "state are not read (--profile FILE names a Volatility 3 ISF file for "

@@ -2,11 +2,13 @@
  *
  * A dump becomes the same snapshot a transcript gives (../model/model.h),
  * so the correlator and the renderers need not know where facts came from.
- * So far this is the machine's identity: format, dump type, architecture,
- * paging, build and PDB, DTB, kernel base, list heads, bugcheck, times
- * (dump_snapshot.c, from src/source and src/kernel).  Processes, threads
- * and the ALPC, LPC and RPC state are not read from dumps yet: a snapshot
- * read for its IPC state says so with a warning, never by looking empty. */
+ * First the machine's identity: format, dump type, architecture, paging,
+ * build and PDB, the structure profile chosen and why, DTB, kernel base,
+ * list heads, bugcheck, times (dump_snapshot.c).  Read for its IPC state,
+ * a Vista+ dump then gives its processes, threads, ALPC ports, messages,
+ * connections and reply waits (dump_kernel.c, processes.c, alpc.c, from
+ * src/kernel's walks).  What is not read (LPC of XP/2003 dumps: a warning;
+ * RPC cells: a note) is said, never shown by looking empty. */
 #ifndef ALPCGRAPH_IPC_H
 #define ALPCGRAPH_IPC_H
 

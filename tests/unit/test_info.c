@@ -306,7 +306,9 @@ static void triage_dump_refused_with_the_reason(void)
 }
 
 /* Reading for the hang (report, scan) must say what of a dump's IPC state
- * is not read (RPC cells), not look like a machine with nothing waiting. */
+ * is not read (RPC cells, in a note), and a dump whose kernel no profile
+ * fits (this one has no processes for the probe) is partial, not a
+ * machine with nothing waiting. */
 static void reading_for_ipc_state_is_partial(void)
 {
 	struct forge *forge = scenario(FORGE_X64);
@@ -318,7 +320,9 @@ static void reading_for_ipc_state_is_partial(void)
 	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
 	struct snapshot *s = snapshots.items[0];
 	CU_ASSERT_EQUAL(s->status, STATUS_PARTIAL);
-	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, "RPC run-time state cells are not read from dumps yet"));
+	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_NOTE, "RPC run-time state cells are not read from dumps yet"));
+	CU_ASSERT_FALSE(has_diagnostic(s, DIAGNOSTIC_WARNING, "RPC run-time state cells"));
+	CU_ASSERT_TRUE(has_diagnostic(s, DIAGNOSTIC_WARNING, "no structure profile: "));
 	snapshot_free(s);
 	ptr_vec_release(&snapshots);
 	forge_free(forge);
