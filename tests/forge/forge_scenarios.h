@@ -50,6 +50,11 @@ enum forge_scenario_wait_kind {
 	FORGE_WAITS_FOR_ALPC_REPLY,   /* WrLpcReply: wait_object is the message */
 	FORGE_WAITS_FOR_ALPC_RECEIVE, /* WrLpcReceive: wait_object is the port */
 	FORGE_WAITS_FOR_MUTANT,       /* UserRequest: wait_object is the mutant */
+	/* LPC (XP, 2003; see "LPC scenarios" below) */
+	FORGE_WAITS_FOR_LPC_REPLY,    /* LpcReplyMessageId set: wait_object is the
+				       * port LpcWaitingOnPort names (bit 0 masked) */
+	FORGE_WAITS_FOR_LPC_RECEIVE,  /* a server thread blocked on a port's queue
+				       * semaphore: wait_object is the port */
 };
 
 struct forge_scenario_thread {
@@ -135,6 +140,19 @@ struct forge_scenario_facts {
 	struct forge_scenario_cycle *cycles;
 	size_t cycle_count;
 	struct ptr_vec strings;        /* names and images the facts own */
+	/* LPC scenarios only (0 / NULL in the ALPC ones) */
+	uint32_t lpc_port_pool_tag;    /* the tag on each LPC port object's pool header */
+	uint32_t lpc_message_pool_tag; /* the tag on each _LPCP_MESSAGE's: "LpcM" */
+	struct forge_scenario_lpc_port *lpc_ports;
+	size_t lpc_port_count;
+	struct forge_scenario_lpc_message *lpc_messages;
+	size_t lpc_message_count;
+	struct forge_scenario_lpc_thread *lpc_threads; /* every thread doing LPC */
+	size_t lpc_thread_count;
+	/* the replays' thread lines (§3.2): the debugger's Teb and
+	 * Win32Thread values, for a reader that prints them; else empty */
+	struct forge_scenario_lpc_thread_line *lpc_thread_lines;
+	size_t lpc_thread_line_count;
 };
 void forge_scenario_facts_free(struct forge_scenario_facts *facts);
 
@@ -152,6 +170,7 @@ struct forge_scenario_needs {
 	uint64_t heap_size;            /* the kernel heap (forge_windows_options.heap_size) */
 	bool pool_headers;             /* always true where a pool scan must find something */
 	const char *layout;            /* a replay's fixed layout column; NULL: any Vista+ */
+	bool lpc;                      /* an LPC scenario: forge_lpc_scenario_system_new */
 };
 
 struct forge_scenario {
@@ -199,6 +218,184 @@ struct forge_scenario_facts *forge_scenario_many_ports(struct forge_windows *win
 struct forge_scenario_facts *forge_scenario_replay_win10_smss(struct forge_windows *windows);
 struct forge_scenario_facts *forge_scenario_replay_win7_alpcbuggery(struct forge_windows *windows);
 
+/* ---- LPC scenarios (issue 5: XP SP3 x86 non-PAE and PAE, 2003 SP2 x86
+ * and x64) ----
+ * The layouts: "XP x86" (forge_scenario_system_new with pae false or
+ * true), "2003 x86" (PAE), "2003 x64" (forge_lpc_scenario_layouts[]).
+ * Dumps: a 32-bit PAGEDUMP (PaeEnabled as the paging) for x86, PAGEDU64
+ * for x64 (dump-formats.md §1-2).
+ *
+ * How the LPC scenarios show things (fields: struct-offsets.md
+ * _LPCP_PORT_OBJECT, _LPCP_MESSAGE, _LPCP_PORT_QUEUE,
+ * _LPCP_NONPAGED_PORT_QUEUE, _PORT_MESSAGE and _ETHREAD Lpc*; meaning:
+ * debugger-output-formats.md §3.1-3.2):
+ *   - every port is a "Port" object (a "WaitablePort" where the facts say
+ *     waitable), with creator info, so the type's object list
+ *     (CreatorInfo.TypeList on _OBJECT_TYPE.TypeList, GFlags +otl) links
+ *     every port; each has a pool header tagged lpc_port_pool_tag;
+ *   - Flags: the kind in the low four bits (Flags & 0xf: 1 server
+ *     connection, 2 unconnected, 3 server communication, 4 client
+ *     communication; ReactOS sdk/include/ndk/lpctypes.h LPCP_*_PORT and
+ *     LPCP_PORT_TYPE_MASK), other bits as written (0x80000000
+ *     LPCP_SECURITY_DYNAMIC, same file); kind below is Flags & 0xf;
+ *   - a connection port's ConnectionPort is itself; a communication
+ *     port's ConnectionPort is the server connection port and its
+ *     ConnectedPort the other end (ReactOS ntoskrnl/lpc/create.c,
+ *     connect.c);
+ *   - a queued message: its Entry on the port's MsgQueue.ReceiveHead, in
+ *     the order of queue_index; a message on no queue has its Entry
+ *     pointing at itself;
+ *   - a client thread waiting for a reply: State Waiting (5), WaitReason
+ *     WrLpcReply (17), LpcReplyMessageId = the message id, LpcWaitingOnPort
+ *     = port | 1 (struct-offsets.md "Legacy LPC thread fields"), its
+ *     LpcReplyChain on that port's LpcReplyChainHead (the "rundown queue"
+ *     `!lpc message` searches);
+ *   - a server thread working on a message: LpcReceivedMessageId = its id
+ *     with LpcReceivedMsgIdValid set;
+ *   - a server thread waiting for messages: WrLpcReceive (16).
+ * Every port has a handle in its owner's handle table unless the facts
+ * say handle 0; the "lpc-pool-only" message is on no queue, no thread
+ * names its id, and only its LpcM pool header finds it. */
+
+/* Flags & 0xf (ReactOS sdk/include/ndk/lpctypes.h). */
+enum forge_lpc_port_kind {
+	FORGE_LPC_SERVER_CONNECTION = 1,
+	FORGE_LPC_UNCONNECTED = 2,
+	FORGE_LPC_SERVER_COMMUNICATION = 3,
+	FORGE_LPC_CLIENT_COMMUNICATION = 4,
+};
+/* LPCP_SECURITY_DYNAMIC (same file): the high bit of the §3.1 sample's
+ * client port flags 0x80000004. */
+#define FORGE_LPC_SECURITY_DYNAMIC 0x80000000u
+
+/* _PORT_MESSAGE.u2.s2.Type values (ReactOS lpctypes.h LPC_TYPE; the
+ * names `!lpc` prints, §3.1 "LPC_REQUEST"). */
+enum forge_lpc_message_type {
+	FORGE_LPC_REQUEST = 1,
+	FORGE_LPC_REPLY = 2,
+	FORGE_LPC_DATAGRAM = 3,
+	FORGE_LPC_LOST_REPLY = 4,
+	FORGE_LPC_PORT_CLOSED = 5,
+	FORGE_LPC_CLIENT_DIED = 6,
+	FORGE_LPC_EXCEPTION = 7,
+	FORGE_LPC_DEBUG_EVENT = 8,
+	FORGE_LPC_ERROR_EVENT = 9,
+	FORGE_LPC_CONNECTION_REQUEST = 10,
+};
+
+struct forge_scenario_lpc_port {
+	uint64_t address;              /* the _LPCP_PORT_OBJECT (object body) */
+	const char *name;              /* as `!lpc` prints it: the object's own name
+					* ("ApiPort"); NULL: unnamed */
+	const char *full_name;         /* "\\Windows\\ApiPort"; NULL: unnamed */
+	bool waitable;                 /* a "WaitablePort" object, else "Port" */
+	uint32_t flags;                /* Flags as written */
+	enum forge_lpc_port_kind kind; /* flags & 0xf */
+	uint64_t connection_port, connected_port; /* as written (0: none) */
+	uint64_t creator_pid, creator_tid;        /* Creator */
+	uint64_t server_process;       /* ServerProcess (an EPROCESS; 0: none) */
+	uint64_t owner_pid;            /* the process whose table holds its handle */
+	uint32_t handle;               /* 0: no handle */
+	uint32_t handle_count, pointer_count; /* _OBJECT_HEADER: !lpc's Handles, References */
+	uint64_t queue_semaphore;      /* MsgQueue.Semaphore */
+	int32_t semaphore_state;       /* its Header.SignalState */
+	uint32_t message_count;        /* messages on MsgQueue.ReceiveHead */
+	uint32_t reply_chain_count;    /* threads on LpcReplyChainHead */
+	uint32_t data_info_count;      /* entries on LpcDataInfoChainHead (always 0 here) */
+	bool on_type_list;             /* linked on the type's object list */
+	bool pool_only;                /* no handle, no type list, nothing points at it */
+};
+
+struct forge_scenario_lpc_message {
+	uint64_t address;              /* the _LPCP_MESSAGE */
+	uint32_t id, callback_id;      /* Request.MessageId, CallbackId */
+	uint64_t client_pid, client_tid; /* Request.ClientId: `!lpc`'s "From" */
+	uint64_t port_context;         /* PortContext: `!lpc`'s "Context" */
+	uint16_t data_length, total_length; /* `!lpc`'s Length = total << 16 | data */
+	uint16_t type;                 /* enum forge_lpc_message_type */
+	const char *type_name;         /* "LPC_REQUEST" */
+	uint32_t data[6];              /* the first data words after the
+					* PORT_MESSAGE, as `!lpc` prints them */
+	size_t data_words;             /* how many of data[] are set */
+	uint64_t queue_port;           /* whose ReceiveHead links it; 0: none */
+	uint32_t queue_index;          /* its place on that queue, 0 first */
+	uint64_t sender_port, replied_to_thread; /* SenderPort, RepliedToThread */
+	uint64_t waiting_thread;       /* the thread whose LpcReplyMessageId it is; 0: none */
+	uint64_t server_thread;        /* the thread whose valid LpcReceivedMessageId
+					* it is; 0: none */
+	bool busy;                     /* `!lpc`'s Busy: on a queue or named by a
+					* thread (the forge's rule); else Free */
+	bool pool_only;                /* only its LpcM pool header finds it */
+};
+
+/* A thread doing LPC, as its _ETHREAD says. */
+struct forge_scenario_lpc_thread {
+	uint64_t ethread, pid, tid;
+	uint32_t reply_message_id;     /* LpcReplyMessageId; 0: not waiting */
+	uint64_t waiting_on_port;      /* LpcWaitingOnPort with bit 0 masked; 0: none */
+	uint64_t reply_message;        /* LpcReplyMessage (bit 0 clear); 0: none */
+	uint32_t received_message_id;  /* LpcReceivedMessageId; meaningful when valid */
+	bool received_valid;           /* LpcReceivedMsgIdValid */
+	uint64_t rundown_port;         /* the port whose LpcReplyChainHead holds
+					* its LpcReplyChain; 0: none */
+};
+
+/* The debugger's thread-line values the forge lays out (§3.2, corpus). */
+struct forge_scenario_lpc_thread_line {
+	uint64_t ethread, pid, tid;
+	uint64_t teb, win32_thread;    /* not written into the dump: printed values */
+	uint32_t message_id;           /* "Waiting for reply to LPC MessageId %08x" */
+	uint64_t port;                 /* "Current LPC port %08x" */
+	const char *source;            /* the transcript or §3.2 */
+};
+
+/* The LPC scenarios (names as forge_scenarios[] lists them; each runs on
+ * every forge_lpc_scenario_layouts[] column):
+ *   lpc-csrss-apiport   csrss.exe's \Windows\ApiPort (flags 1) with a
+ *                       non-empty queue (requests, a datagram, a
+ *                       connection request) beside \Windows\SbApiPort with
+ *                       an empty one, clients' pairs connected to it.
+ *   lpc-pairs           client/server communication pairs (flags 4 and 3,
+ *                       one client 0x80000004) on two connection ports, an
+ *                       unconnected port (flags 2).
+ *   lpc-received-reply-wait  a client thread waits (WrLpcReply) for a
+ *                       reply whose message a server thread has received
+ *                       (LpcReceivedMessageId valid): no message on any
+ *                       queue, the client thread on the server
+ *                       communication port's LpcReplyChainHead.
+ *   lpc-deadlock        two processes, each one's server thread working on
+ *                       the other's request while waiting for the reply to
+ *                       its own: a definite thread-level 2-cycle.
+ *   lpc-pool-only       a message on no queue that no thread names, found
+ *                       only by its "LpcM" pool header, beside a queued one.
+ *   replay-xp-lpc       §3.1's `!lpc port`, `!lpc port e14ae238`,
+ *                       `!lpc message 222be` objects and the XP-era thread
+ *                       lines of §3.2 and the corpus, same addresses (layout
+ *                       "XP x86"). */
+struct forge_scenario_facts *forge_scenario_lpc_csrss_apiport(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_lpc_pairs(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_lpc_received_reply_wait(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_lpc_deadlock(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_lpc_pool_only(struct forge_windows *windows);
+struct forge_scenario_facts *forge_scenario_replay_xp_lpc(struct forge_windows *windows);
+
+/* The LPC layouts and the x86 ones' paging: "XP x86" twice (non-PAE and
+ * PAE), "2003 x86" (PAE), "2003 x64". */
+struct forge_lpc_scenario_layout {
+	const char *column;
+	bool pae;                      /* x86 only */
+	const char *label;             /* "XP x86", "XP x86 PAE", ... (--layout value) */
+};
+extern const struct forge_lpc_scenario_layout forge_lpc_scenario_layouts[];
+extern const size_t forge_lpc_scenario_layout_count;
+/* The facts' lookups for LPC (NULL when absent). */
+const struct forge_scenario_lpc_port *forge_scenario_lpc_port_at(const struct forge_scenario_facts *facts,
+								 uint64_t address);
+const struct forge_scenario_lpc_message *forge_scenario_lpc_message_with_id(const struct forge_scenario_facts *facts,
+									    uint32_t id);
+const struct forge_scenario_lpc_thread *forge_scenario_lpc_thread_at(const struct forge_scenario_facts *facts,
+								     uint64_t ethread);
+
 /* Every scenario, and one by name. */
 extern const struct forge_scenario forge_scenarios[];
 extern const size_t forge_scenario_count;
@@ -227,6 +424,13 @@ struct forge_scenario_system {
 struct error *forge_scenario_system_new(const struct forge_scenario *scenario, const struct forge_layout *layout,
 					enum forge_alpc_handle_table handle_table,
 					struct forge_scenario_system *system);
+/* An LPC scenario's system: the layout by its label ("XP x86 PAE", see
+ * forge_lpc_scenario_layouts; NULL: the scenario's own), x86 with PAE or
+ * not, or x64; kernel image, KDBG and globals as above at
+ * FORGE_LPC_SCENARIO_KERNEL_BASE (x86) or FORGE_SCENARIO_KERNEL_BASE. */
+#define FORGE_LPC_SCENARIO_KERNEL_BASE 0x804d7000ULL
+struct error *forge_lpc_scenario_system_new(const struct forge_scenario *scenario, const char *label,
+					    struct forge_scenario_system *system);
 void forge_scenario_system_free(struct forge_scenario_system *system);
 
 #endif
