@@ -89,8 +89,20 @@ static void fill_system(xmlNodePtr line, const struct snapshot *snapshot)
 		html_append_textf(line, "%s%s ", separator, facts[i].label);
 		xmlNodePtr value = html_append_element(line, "code", facts[i].value);
 		/* why this structure profile, on hover */
-		if (facts[i].value == system->profile && system->profile_reason)
+		if (facts[i].value == system->profile && system->profile_reason) {
 			html_set_attribute(value, "title", system->profile_reason);
+			/* and visibly: issue 4 wants every report to say why */
+			html_set_attribute(html_append_elementf(line, "span", " (%s)",
+								system->profile_reason),
+					   "class", "profile-reason");
+		}
+		separator = " \u00b7 ";
+	}
+	if (!system->profile && system->profile_reason) {
+		html_append_textf(line, "%sprofile none ", separator);
+		html_set_attribute(html_append_elementf(line, "span", "(%s)",
+							system->profile_reason),
+				   "class", "profile-reason");
 		separator = " \u00b7 ";
 	}
 	if (snapshot->last_line > 0)

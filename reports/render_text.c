@@ -245,6 +245,17 @@ static void put_header(const struct text_report *r)
 		put_text(out, s->system.debugger);
 	}
 	fputs(s->system.kernel_mode ? ", kernel mode" : ", user mode", out);
+	/* which structure profile read the dump, and why (issue 4: every
+	 * report says so); a transcript has none and gets no line */
+	if (s->system.profile || s->system.profile_reason) {
+		fputs("\nProfile: ", out);
+		put_text(out, s->system.profile ? s->system.profile : "none");
+		if (s->system.profile_reason) {
+			fputs(" (", out);
+			put_text(out, s->system.profile_reason);
+			putc(')', out);
+		}
+	}
 	fputs("\nFound:   ", out);
 	put_plural(out, s->processes.count, "process", "processes");
 	fputs(", ", out);

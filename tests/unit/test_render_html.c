@@ -609,6 +609,43 @@ static void quiet_page_says_nothing_waits(void)
 	release(analysis);
 }
 
+/* Issue 4: the page says which structure profile read the dump and why,
+ * in visible text and not only on hover. */
+static void system_line_says_profile_and_why(void)
+{
+	struct snapshot *snapshot = fixture_quiet_system();
+	snapshot->system.profile = "7601.24540";
+	snapshot->system.profile_reason =
+		"build 7601's built-in profile 7601.24540 read it best (kernel_probe 9 to 0)";
+	struct analysis *analysis = analyzed(snapshot);
+	const char *path = temp_path("profile.html");
+	render_page(path, analysis, NULL, NULL);
+	htmlDocPtr doc = parse_page(path);
+	char *line = content_of(find_id(doc, "system").first);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "profile 7601.24540 (build 7601's built-in profile "
+					    "7601.24540 read it best (kernel_probe 9 to 0))"));
+	xmlFree(line);
+	assert_content(find_class(doc, "span", "profile-reason").first,
+		       " (build 7601's built-in profile 7601.24540 read it best (kernel_probe 9 "
+		       "to 0))");
+	xmlFreeDoc(doc);
+	release(analysis);
+
+	snapshot = fixture_quiet_system();
+	snapshot->system.profile_reason = "none of build 9600's built-in profiles reads it";
+	analysis = analyzed(snapshot);
+	render_page(path, analysis, NULL, NULL);
+	doc = parse_page(path);
+	line = content_of(find_id(doc, "system").first);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(line, "profile none (none of build 9600's built-in profiles reads it)"));
+	xmlFree(line);
+	xmlFreeDoc(doc);
+	release(analysis);
+}
+
 /* A hand-written SVG shaped like Graphviz's, with things planted that the
  * page must not carry. */
 static const char planted_svg[] =
@@ -1193,6 +1230,7 @@ int main(void)
 		{ "hostile names stay text", hostile_names_stay_text },
 		{ "probable cycle is never called a deadlock", probable_cycle_is_never_called_a_deadlock },
 		{ "quiet page says nothing waits", quiet_page_says_nothing_waits },
+		{ "system line says the profile and why", system_line_says_profile_and_why },
 		{ "inline SVG is scaled and defused", inline_svg_is_scaled_and_defused },
 		{ "unreadable SVG becomes a sentence", unreadable_svg_becomes_a_sentence },
 		{ "real graph links land on rows", real_graph_links_land_on_rows },

@@ -491,6 +491,34 @@ static void unknown_values_print_as_question_marks(void)
 	free(text);
 }
 
+/* Issue 4: every report says which structure profile read a dump and why;
+ * a transcript has none and no line, a dump no profile fits says so. */
+static void profile_line_names_profile_and_reason(void)
+{
+	struct snapshot *s = fixture_alpc_deadlock();
+	s->system.build = "19041";
+	s->system.profile = "19041.3570";
+	s->system.profile_reason = "ntkrnlmp.pdb 606FF669409B00F7FC8C61A9C1670129-1 is the "
+				   "built-in profile 19041.3570";
+	char *text = rendered(s, WHOLE_REPORT);
+	CU_ASSERT(contains(text, "System:  x64, build 19041, kd, kernel mode\n"
+				 "Profile: 19041.3570 (ntkrnlmp.pdb 606FF669409B00F7FC8C61A9C1670129-1 "
+				 "is the built-in profile 19041.3570)\n"
+				 "Found:   "));
+	free(text);
+
+	s = fixture_alpc_deadlock();
+	s->system.profile_reason = "none of build 19041's built-in profiles reads it";
+	text = rendered(s, WHOLE_REPORT);
+	CU_ASSERT(contains(text, "kernel mode\nProfile: none (none of build 19041's built-in "
+				 "profiles reads it)\nFound:   "));
+	free(text);
+
+	text = rendered(fixture_alpc_deadlock(), WHOLE_REPORT);
+	CU_ASSERT_PTR_NULL(strstr(text, "Profile:"));
+	free(text);
+}
+
 static void write_errors_are_reported(void)
 {
 	FILE *full = fopen("/dev/full", "w");
@@ -523,6 +551,8 @@ int main(void)
 		{ "control characters never reach the terminal",
 		  control_characters_never_reach_the_terminal },
 		{ "write errors are reported", write_errors_are_reported },
+		{ "profile line names the profile and why",
+		  profile_line_names_profile_and_reason },
 		{ NULL, NULL },
 	};
 	static const struct test_case cycles[] = {
