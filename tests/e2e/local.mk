@@ -12,3 +12,7 @@ dist_check_SCRIPTS += tests/e2e/test_alpc_cli
 # --profile FILE end to end: a JPCERT ISF table over a forged dump.
 TESTS += tests/e2e/test_profile_cli
 dist_check_SCRIPTS += tests/e2e/test_profile_cli
+# Issue 4 over forged dumps on every required layout: deadlock-2, cycle-3 and
+# chain-6-mutant through scan/cycles/report, and a dump cut short.
+TESTS += tests/e2e/test_dump_reports
+dist_check_SCRIPTS += tests/e2e/test_dump_reports
