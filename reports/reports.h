@@ -64,6 +64,38 @@ struct error *render_alpc_text(FILE *out, const struct analysis *analysis,
 struct error *render_alpc_json(FILE *out, struct analysis *const *analyses, size_t count,
 			       const struct alpc_query *query);
 
+/* ---- `alpcgraph lpc`: WinDbg's !lpc (XP/2003) over a whole capture ----- */
+
+/* The one query a command asks of every input, as `!lpc` takes it:
+ * port [A] (every LPC port as `!lpc port` lists them, or port A's block),
+ * message [ID] (the threads waiting for or working on message ID and the
+ * ports whose rundown queues hold the waiters; none or 0: every message),
+ * scan A (port A and every port connected to it) and thread [A] (the ports
+ * whose rundown queues hold thread A; none: every thread doing LPC). */
+enum lpc_query_kind {
+	LPC_QUERY_PORT,
+	LPC_QUERY_MESSAGE,
+	LPC_QUERY_SCAN,
+	LPC_QUERY_THREAD,
+};
+
+struct lpc_query {
+	enum lpc_query_kind kind;
+	maybe_u64 address;    /* port (port, scan) or ETHREAD (thread); unknown: every one */
+	maybe_u64 message_id; /* message; unknown or 0: every message */
+	const char *argument; /* as the user wrote it, or NULL */
+};
+
+const char *lpc_query_kind_name(enum lpc_query_kind kind); /* "port", … */
+/* The answer for one capture, laid out as `!lpc` prints it, under a
+ * heading naming the input; nothing found is said in a line. */
+struct error *render_lpc_text(FILE *out, const struct analysis *analysis,
+			      const struct lpc_query *query);
+/* { "format_version": 1, "generator", "query", "inputs": [ answers ] }
+ * (docs/json.md, "lpc queries"). */
+struct error *render_lpc_json(FILE *out, struct analysis *const *analyses, size_t count,
+			      const struct lpc_query *query);
+
 /* ---- graphs ------------------------------------------------------------- */
 
 /* The objects a graph shows, chosen within the node budget: cycles first,

@@ -13,4 +13,8 @@ libalpcgraph_a_SOURCES += \
 	reports/alpc_query_internal.h \
 	reports/alpc_query.c \
 	reports/alpc_query_text.c \
-	reports/alpc_query_json.c
+	reports/alpc_query_json.c \
+	reports/lpc_query_internal.h \
+	reports/lpc_query.c \
+	reports/lpc_query_text.c \
+	reports/lpc_query_json.c

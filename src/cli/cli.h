@@ -77,5 +77,6 @@ int command_cycles(const struct cli_options *options);
 int command_report(const struct cli_options *options);
 int command_info(const struct cli_options *options);
 int command_alpc(const struct cli_options *options);
+int command_lpc(const struct cli_options *options);
 
 #endif

@@ -11,4 +11,5 @@ alpcgraph_SOURCES += \
 	src/cli/command_report.c \
 	src/cli/command_info.c \
 	src/cli/command_alpc.c \
+	src/cli/command_lpc.c \
 	src/cli/report_pages.c src/cli/report_pages.h

@@ -15,6 +15,7 @@ static const struct {
 	{ "cycles", command_cycles, true },
 	{ "info", command_info, true },
 	{ "alpc", command_alpc, true },
+	{ "lpc", command_lpc, true },
 };
 
 int main(int argc, char **argv)

@@ -9,6 +9,9 @@ dist_check_SCRIPTS += tests/e2e/test_cli
 # `alpcgraph alpc`: every query over tests/data and the shared corpus.
 TESTS += tests/e2e/test_alpc_cli
 dist_check_SCRIPTS += tests/e2e/test_alpc_cli
+# `alpcgraph lpc`: every !lpc query over tests/data, the corpus and the XP replay dump.
+TESTS += tests/e2e/test_lpc_cli
+dist_check_SCRIPTS += tests/e2e/test_lpc_cli
 # --profile FILE end to end: a JPCERT ISF table over a forged dump.
 TESTS += tests/e2e/test_profile_cli
 dist_check_SCRIPTS += tests/e2e/test_profile_cli

@@ -309,8 +309,6 @@ void forge_place_next_object(struct forge_windows *windows, enum forge_object_ty
 enum forge_block_kind {
 	FORGE_BLOCK_COMMUNICATION_INFO, /* _ALPC_COMMUNICATION_INFO */
 	FORGE_BLOCK_ALPC_MESSAGE,       /* _KALPC_MESSAGE */
-	FORGE_BLOCK_LPC_MESSAGE,        /* _LPCP_MESSAGE */
-	FORGE_BLOCK_LPC_QUEUE,          /* _LPCP_NONPAGED_PORT_QUEUE (its semaphore first) */
 	FORGE_BLOCK_KIND_COUNT,
 };
 void forge_place_next_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t va);

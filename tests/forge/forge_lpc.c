@@ -31,8 +31,8 @@ static void init_queue(struct forge_windows *windows, uint64_t port)
 {
 	const struct forge_layout *l = &windows->layout;
 	uint64_t queue = port + l->lpc_port.msg_queue;
-	uint64_t nonpaged = forge_kernel_alloc_block(windows, FORGE_BLOCK_LPC_QUEUE, l->lpc_nonpaged_port_queue.size,
-						     forge_pool_tag(FORGE_POOL_LPC_QUEUE));
+	uint64_t nonpaged = forge_kernel_alloc(windows, l->lpc_nonpaged_port_queue.size,
+					       forge_pool_tag(FORGE_POOL_LPC_QUEUE));
 	if (!nonpaged)
 		return;
 	uint64_t semaphore = nonpaged + l->lpc_nonpaged_port_queue.semaphore;
@@ -59,11 +59,6 @@ static uint64_t new_port(struct forge_windows *windows, uint64_t owner_process, 
 	forge_kernel_write_pointer(windows, port + l->lpc_port.creator + l->client_id.unique_process, owner->pid);
 	forge_kernel_write_pointer(windows, port + l->lpc_port.creator + l->client_id.unique_thread, creator_tid);
 	forge_list_init(windows, port + l->lpc_port.lpc_reply_chain_head);
-	/* LpcDataInfoChainHead, the LIST_ENTRY right after LpcReplyChainHead
-	 * in every LPC column of struct-offsets.md (0x78/0x80, 0xb8/0xc8):
-	 * empty, as `!lpc port` shows it ("The LpcDataInfoChainHead queue is
-	 * empty", debugger-output-formats.md §3.1). */
-	forge_list_init(windows, port + l->lpc_port.lpc_reply_chain_head + 2 * l->pointer_size);
 	init_queue(windows, port);
 	struct forge_port_record *record = checked_calloc(1, sizeof *record);
 	record->port = port;
@@ -112,9 +107,8 @@ uint64_t forge_lpc_message(struct forge_windows *windows, const struct forge_lpc
 	if (!has_lpc(windows, "forge_lpc_message") ||
 	    (spec->queue_port && !forge_find_port(windows, spec->queue_port, "forge_lpc_message")))
 		return 0;
-	uint64_t message = forge_kernel_alloc_block(windows, FORGE_BLOCK_LPC_MESSAGE,
-						    l->lpc_message.size + spec->data_length,
-						    forge_pool_tag(FORGE_POOL_LPC_MESSAGE));
+	uint64_t message = forge_kernel_alloc(windows, l->lpc_message.size + spec->data_length,
+					      forge_pool_tag(FORGE_POOL_LPC_MESSAGE));
 	if (!message)
 		return 0;
 	if (spec->queue_port)
