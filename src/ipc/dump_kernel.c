@@ -2,6 +2,7 @@
  * process and thread walks, ALPC.  Each step that fails is a warning and
  * the snapshot keeps what came before (the identity at least). */
 #include <inttypes.h>
+#include <string.h>
 
 #include "ipc_internal.h"
 
@@ -34,6 +35,15 @@ void ipc_read_kernel_state(struct snapshot *snapshot, struct physical_memory *me
 			      choice->profile->name, error_detail(error));
 		error_free(error);
 		return;
+	}
+	/* An image with no header or KDBG: the list head the kernel room found
+	 * (the System process by pool tag) is said where the others are. */
+	if (!os->ps_active_process_head.known || !os->ps_active_process_head.value) {
+		const char *source = kernel_process_list_source(kernel);
+		snapshot->system.ps_active_process_head = known_u64(kernel_process_list_head(kernel));
+		snapshot->system.list_heads_source = snapshot_text(snapshot, source, strlen(source));
+		snapshot_note(snapshot, nowhere, "the process list: PsActiveProcessHead 0x%" PRIx64 " from %s",
+			      kernel_process_list_head(kernel), source);
 	}
 	uint32_t build = os->build.known ? (uint32_t)os->build.value : choice->profile->build;
 	struct walked_kernel walked = { 0 };

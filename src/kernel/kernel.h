@@ -166,6 +166,13 @@ struct error *kernel_open(struct physical_memory *memory, const struct os_identi
 			  struct kernel **kernel);
 void kernel_close(struct kernel *kernel);
 const struct kernel_profile *kernel_profile_in_use(const struct kernel *kernel);
+/* The process list head the walks start from, and where it came from: the
+ * os identity's source ("the crash dump header", "KDBG"), the profile's
+ * RVA, or, for an image with neither header nor KDBG, the System process
+ * found by its pool tag ("the System process found by its pool tag Proc
+ * at physical address 0x…, …"). */
+uint64_t kernel_process_list_head(const struct kernel *kernel);
+const char *kernel_process_list_source(const struct kernel *kernel);
 struct address_space *kernel_address_space(struct kernel *kernel);
 
 /* A candidate's score over memory (see profile_probe): walks a bounded

@@ -3,8 +3,11 @@
  * process list starts: PsActiveProcessHead from the crash dump header or
  * KDBG, else the profile's RVA of nt!PsActiveProcessHead from the kernel
  * base, which holds only when the image's ntkrnlmp.pdb is the profile's
- * (struct-offsets.md "Kernel symbol RVAs": valid only for that PDB). */
+ * (struct-offsets.md "Kernel symbol RVAs": valid only for that PDB), else
+ * the System process found by its pool tag (process_pool_scan.c) for an
+ * image with neither header nor KDBG. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -50,25 +53,38 @@ struct error *kernel_open(struct physical_memory *memory, const struct os_identi
 	kernel->pointer_size = profile->pointer_size;
 	kernel->kernel_base = os->kernel_base;
 	kernel->symbols = pdb_matches(os, profile) && os->kernel_base.known;
+	kernel->space = address_space_new(memory, os->paging, os->dtb.value);
 	if (os->ps_active_process_head.known && os->ps_active_process_head.value) {
 		kernel->process_head = os->ps_active_process_head.value;
+		snprintf(kernel->process_head_source, sizeof kernel->process_head_source, "%s",
+			 os->list_heads_source ? os->list_heads_source : "the image's identity");
 	} else if (kernel->symbols && profile->ps_active_process_head_rva != PROFILE_ABSENT) {
 		kernel->process_head = os->kernel_base.value + (uint64_t)profile->ps_active_process_head_rva;
+		snprintf(kernel->process_head_source, sizeof kernel->process_head_source,
+			 "the kernel base plus the profile's RVA of nt!PsActiveProcessHead");
 	} else {
-		free(kernel);
-		return error_new(ERROR_UNSUPPORTED,
-				 "the process list cannot be found: no PsActiveProcessHead in the dump header "
-				 "or KDBG, and %s",
-				 os->kernel_base.known ? "the image's ntkrnlmp.pdb is not the profile's, so its "
-							 "symbol RVAs do not hold"
-						       : "the kernel base is not known");
+		/* No header, no KDBG, no symbols: the System process's pool
+		 * allocation (process_pool_scan.c). */
+		error = kernel_find_process_head_by_pool(kernel, os->dtb.value);
+		if (error) {
+			struct error *framed = error_new(
+				ERROR_UNSUPPORTED,
+				"the process list cannot be found: no PsActiveProcessHead in the dump header "
+				"or KDBG, %s, and %s",
+				os->kernel_base.known ? "the image's ntkrnlmp.pdb is not the profile's, so its "
+							"symbol RVAs do not hold"
+						      : "the kernel base is not known",
+				error_detail(error));
+			error_free(error);
+			kernel_close(kernel);
+			return framed;
+		}
 	}
 	if (!kernel_address_ok(kernel, kernel->process_head, kernel->pointer_size)) {
 		uint64_t head = kernel->process_head;
-		free(kernel);
+		kernel_close(kernel);
 		return error_new(ERROR_FORMAT, "PsActiveProcessHead 0x%" PRIx64 " is no kernel address", head);
 	}
-	kernel->space = address_space_new(memory, os->paging, os->dtb.value);
 	*opened = kernel;
 	return NULL;
 }
@@ -83,6 +99,16 @@ void kernel_close(struct kernel *kernel)
 	address_space_free(kernel->space);
 	u64_map_release(&kernel->type_by_pointer);
 	free(kernel);
+}
+
+uint64_t kernel_process_list_head(const struct kernel *kernel)
+{
+	return kernel->process_head;
+}
+
+const char *kernel_process_list_source(const struct kernel *kernel)
+{
+	return kernel->process_head_source;
 }
 
 const struct kernel_profile *kernel_profile_in_use(const struct kernel *kernel)

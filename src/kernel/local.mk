@@ -27,6 +27,8 @@ libalpcgraph_a_SOURCES += \
 	src/kernel/alpc_message.c \
 	src/kernel/alpc_census.c \
 	src/kernel/alpc_pool_scan.c
+# Where the process list starts in an image with no header or KDBG
+libalpcgraph_a_SOURCES += src/kernel/process_pool_scan.c
 # An opened kernel: typed reads through a profile, the walks of
 # processes, threads, wait objects, object headers and handle tables,
 # and the probe that scores a candidate profile.

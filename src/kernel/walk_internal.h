@@ -30,6 +30,7 @@ struct kernel {
 	 * GUID and age are the profile's. */
 	bool symbols;
 	uint64_t process_head;
+	char process_head_source[192]; /* where process_head came from */
 	/* object types (object_types.c), found on first use */
 	bool types_tried;
 	char type_names[KERNEL_TYPE_SLOTS][KERNEL_TYPE_NAME_SIZE]; /* by index; "" unknown */
@@ -92,6 +93,12 @@ struct error *kernel_read_unicode(struct kernel *kernel, uint64_t va, char *text
 typedef bool (*kernel_list_visitor)(void *context, uint64_t entry);
 struct error *kernel_walk_list(struct kernel *kernel, uint64_t head, const char *what,
 			       kernel_list_visitor visit, void *context);
+
+/* Sets process_head (and its source) from the System process found by
+ * its pool tag in the present physical pages, read with the DTB dtb
+ * (process_pool_scan.c); ERROR_ABSENT when none is found.  Needs
+ * kernel->space. */
+struct error *kernel_find_process_head_by_pool(struct kernel *kernel, uint64_t dtb);
 
 /* Reads one process at its EPROCESS address (process_walk.c). */
 struct error *kernel_read_process(struct kernel *kernel, uint64_t eprocess, struct kernel_process *process);

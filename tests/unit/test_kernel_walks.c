@@ -479,9 +479,11 @@ static void probe_without_a_process_list(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(error);
 	CU_ASSERT_PTR_NULL(kernel);
 	CU_ASSERT_EQUAL(error->code, ERROR_UNSUPPORTED);
+	/* nor a System process behind a pool tag: this one has no pool header */
 	CU_ASSERT_STRING_EQUAL(error->message,
 			       "the process list cannot be found: no PsActiveProcessHead in the dump header or "
-			       "KDBG, and the kernel base is not known");
+			       "KDBG, the kernel base is not known, and no System process (pool tag Proc, "
+			       "pid 4, DirectoryTableBase 0x4000000) in the image's pages");
 	error_free(error);
 	/* the incomplete 26100 profile is refused by name */
 	error = kernel_open(world.memory, &world.os, builtin("26100"), none, &kernel);
@@ -490,6 +492,90 @@ static void probe_without_a_process_list(void)
 			       "profile 26100 holds only some fields of its build; processes cannot be walked with it");
 	error_free(error);
 	world_free(&world);
+}
+
+/* An image with no header and no KDBG: the process list from the System
+ * process found by its pool tag ("Proc", with the protected bit before
+ * Windows 8), on every layout whose pool header the forge writes. */
+static void process_list_from_the_system_pool_tag_in(const struct layout_case *c)
+{
+	struct world world;
+	struct world_options options = { .pool_headers = true };
+	world_new(&world, c->column, c->arch, &options);
+	uint64_t system = forge_process(world.w, 4, "System");
+	uint64_t smss = forge_process(world.w, 0x17c, "smss.exe");
+	uint64_t csrss = forge_process(world.w, 0x1f8, "csrss.exe");
+	CU_ASSERT_TRUE_FATAL(world_open(&world, builtin(c->column)));
+	uint64_t head = forge_windows_facts(world.w)->ps_active_process_head;
+	struct os_identity os = world.os;
+	os.ps_active_process_head = UNKNOWN_U64;
+	os.list_heads_source = NULL;
+	struct kernel *kernel = NULL;
+	struct kernel_warnings sink = { log_warning, &world.log };
+	struct error *error = kernel_open(world.memory, &os, builtin(c->column), sink, &kernel);
+	if (error)
+		fprintf(stderr, "\n  %s: %s\n", c->column, error->message);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	CU_ASSERT_EQUAL(kernel_process_list_head(kernel), head);
+	uint64_t physical = 0;
+	error = virtual_translate(kernel_address_space(kernel), system, &physical);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	char expected[256];
+	snprintf(expected, sizeof expected,
+		 "the System process found by its pool tag Proc at physical address 0x%llx, whose "
+		 "ActiveProcessLinks.Blink is the list head",
+		 (unsigned long long)physical);
+	CU_ASSERT_STRING_EQUAL(kernel_process_list_source(kernel), expected);
+	kernel_close(world.kernel);
+	world.kernel = kernel;
+	struct processes processes = walk_processes(&world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 3);
+	const uint64_t bodies[3] = { system, smss, csrss }, pids[3] = { 4, 0x17c, 0x1f8 };
+	for (unsigned i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(processes.items[i].address, bodies[i]);
+		CU_ASSERT_EQUAL(processes.items[i].pid, pids[i]);
+	}
+	world_free(&world);
+}
+
+static void process_list_from_the_system_pool_tag(void)
+{
+	static const struct layout_case with[] = {
+		{ "2003 x86", FORGE_X86_PAE }, { "7601.17514", FORGE_X64 }, { "7601.24540", FORGE_X64 },
+		{ "9600", FORGE_X64 },         { "17763", FORGE_X64 },      { "19041.3570", FORGE_X64 },
+		{ "22000", FORGE_X64 },        { "22621", FORGE_X64 },
+	};
+	for (size_t i = 0; i < sizeof with / sizeof *with; i++)
+		process_list_from_the_system_pool_tag_in(&with[i]);
+}
+
+/* A Proc-tagged process that is not pid 4 "System" is not taken for it:
+ * the list is not found, and the error says what was looked for. */
+static void only_pid_4_named_system_is_taken(void)
+{
+	static const struct {
+		uint64_t pid;
+		const char *name;
+	} decoys[] = { { 8, "System" }, { 4, "Systemd" }, { 4, "Idle" } };
+	for (size_t i = 0; i < sizeof decoys / sizeof *decoys; i++) {
+		struct world world;
+		struct world_options options = { .pool_headers = true };
+		world_new(&world, "19041.3570", FORGE_X64, &options);
+		forge_process(world.w, decoys[i].pid, decoys[i].name);
+		forge_process(world.w, 0x17c, "smss.exe");
+		CU_ASSERT_TRUE_FATAL(world_open(&world, builtin("19041.3570")));
+		struct os_identity os = world.os;
+		os.ps_active_process_head = UNKNOWN_U64;
+		struct kernel *kernel = NULL;
+		struct kernel_warnings none = { NULL, NULL };
+		struct error *error = kernel_open(world.memory, &os, builtin("19041.3570"), none, &kernel);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+		CU_ASSERT_PTR_NULL(kernel);
+		CU_ASSERT_PTR_NOT_NULL(strstr(error->message, ", and no System process (pool tag Proc, pid 4, "
+							     "DirectoryTableBase 0x4000000) in the image's pages"));
+		error_free(error);
+		world_free(&world);
+	}
 }
 
 /* ---- damage ------------------------------------------------------------ */
@@ -704,9 +790,16 @@ static const struct test_case layout_cases[] = {
 	{ NULL, NULL },
 };
 
+static const struct test_case pool_tag_cases[] = {
+	{ "the System process's pool tag gives the list", process_list_from_the_system_pool_tag },
+	{ "only pid 4 named System is taken", only_pid_4_named_system_is_taken },
+	{ NULL, NULL },
+};
+
 static const struct test_suite suites[] = {
 	{ "layouts", layout_cases },
 	{ "probe", probe_cases },
+	{ "process list by pool tag", pool_tag_cases },
 	{ "damage", damage_cases },
 };
 
