@@ -309,6 +309,8 @@ void forge_place_next_object(struct forge_windows *windows, enum forge_object_ty
 enum forge_block_kind {
 	FORGE_BLOCK_COMMUNICATION_INFO, /* _ALPC_COMMUNICATION_INFO */
 	FORGE_BLOCK_ALPC_MESSAGE,       /* _KALPC_MESSAGE */
+	FORGE_BLOCK_LPC_MESSAGE,        /* _LPCP_MESSAGE */
+	FORGE_BLOCK_LPC_QUEUE,          /* _LPCP_NONPAGED_PORT_QUEUE (its semaphore first) */
 	FORGE_BLOCK_KIND_COUNT,
 };
 void forge_place_next_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t va);
@@ -454,6 +456,11 @@ void forge_alpc_port_set(struct forge_windows *windows, uint64_t port,
  * port, 4 client communication port. */
 uint64_t forge_lpc_connection_port(struct forge_windows *windows, uint64_t owner_process,
 				   const char *name);
+/* The same as a "WaitablePort" object: Flags 1 | 0x20000000
+ * (LPCP_WAITABLE_PORT, ReactOS sdk/include/ndk/lpctypes.h), its WaitEvent
+ * a notification event, not signalled. */
+uint64_t forge_lpc_waitable_connection_port(struct forge_windows *windows, uint64_t owner_process,
+					    const char *name);
 void forge_lpc_connect(struct forge_windows *windows, uint64_t client_thread, uint64_t connection_port,
 		       uint64_t *client_port, uint64_t *server_port);
 struct forge_lpc_message_spec {

@@ -14,6 +14,8 @@
 #define LPCP_COMMUNICATION_PORT 3
 #define LPCP_CLIENT_PORT 4
 #define LPCP_THREAD_FLAG_IS_PORT 1
+/* ReactOS sdk/include/ndk/lpctypes.h */
+#define LPCP_WAITABLE_PORT 0x20000000
 /* A port queue's semaphore has this Limit (ReactOS
  * ntoskrnl/lpc/create.c LpcpInitializePortQueue: 0x7FFFFFFF). */
 #define QUEUE_SEMAPHORE_LIMIT 0x7fffffff
@@ -31,8 +33,8 @@ static void init_queue(struct forge_windows *windows, uint64_t port)
 {
 	const struct forge_layout *l = &windows->layout;
 	uint64_t queue = port + l->lpc_port.msg_queue;
-	uint64_t nonpaged = forge_kernel_alloc(windows, l->lpc_nonpaged_port_queue.size,
-					       forge_pool_tag(FORGE_POOL_LPC_QUEUE));
+	uint64_t nonpaged = forge_kernel_alloc_block(windows, FORGE_BLOCK_LPC_QUEUE, l->lpc_nonpaged_port_queue.size,
+						     forge_pool_tag(FORGE_POOL_LPC_QUEUE));
 	if (!nonpaged)
 		return;
 	uint64_t semaphore = nonpaged + l->lpc_nonpaged_port_queue.semaphore;
@@ -45,20 +47,25 @@ static void init_queue(struct forge_windows *windows, uint64_t port)
 	forge_list_init(windows, queue + l->lpc_port_queue.receive_head);
 }
 
-static uint64_t new_port(struct forge_windows *windows, uint64_t owner_process, const char *name, uint32_t flags,
-			 uint64_t creator_tid)
+static uint64_t new_port(struct forge_windows *windows, enum forge_object_type type, uint64_t owner_process,
+			 const char *name, uint32_t flags, uint64_t creator_tid)
 {
 	const struct forge_layout *l = &windows->layout;
 	struct forge_process_record *owner = forge_find_process(windows, owner_process, "forge_lpc");
 	if (!owner)
 		return 0;
-	uint64_t port = forge_object_with_creator(windows, FORGE_TYPE_PORT, l->lpc_port.size, name, owner->pid);
+	uint64_t port = forge_object_with_creator(windows, type, l->lpc_port.size, name, owner->pid);
 	if (!port)
 		return 0;
 	forge_kernel_write_u32(windows, port + l->lpc_port.flags, flags);
 	forge_kernel_write_pointer(windows, port + l->lpc_port.creator + l->client_id.unique_process, owner->pid);
 	forge_kernel_write_pointer(windows, port + l->lpc_port.creator + l->client_id.unique_thread, creator_tid);
 	forge_list_init(windows, port + l->lpc_port.lpc_reply_chain_head);
+	/* LpcDataInfoChainHead, the LIST_ENTRY right after LpcReplyChainHead
+	 * in every LPC column of struct-offsets.md (0x78/0x80, 0xb8/0xc8):
+	 * empty, as `!lpc port` shows it ("The LpcDataInfoChainHead queue is
+	 * empty", debugger-output-formats.md §3.1). */
+	forge_list_init(windows, port + l->lpc_port.lpc_reply_chain_head + 2 * l->pointer_size);
 	init_queue(windows, port);
 	struct forge_port_record *record = checked_calloc(1, sizeof *record);
 	record->port = port;
@@ -73,10 +80,28 @@ uint64_t forge_lpc_connection_port(struct forge_windows *windows, uint64_t owner
 	const struct forge_layout *l = &windows->layout;
 	if (!has_lpc(windows, "forge_lpc_connection_port"))
 		return 0;
-	uint64_t port = new_port(windows, owner_process, name, LPCP_CONNECTION_PORT, 0);
+	uint64_t port = new_port(windows, FORGE_TYPE_PORT, owner_process, name, LPCP_CONNECTION_PORT, 0);
 	if (port) {
 		forge_kernel_write_pointer(windows, port + l->lpc_port.connection_port, port);
 		forge_kernel_write_pointer(windows, port + l->lpc_port.server_process, owner_process);
+	}
+	return port;
+}
+
+uint64_t forge_lpc_waitable_connection_port(struct forge_windows *windows, uint64_t owner_process,
+					    const char *name)
+{
+	const struct forge_layout *l = &windows->layout;
+	if (!has_lpc(windows, "forge_lpc_waitable_connection_port"))
+		return 0;
+	uint64_t port = new_port(windows, FORGE_TYPE_WAITABLE_PORT, owner_process, name,
+				 LPCP_CONNECTION_PORT | LPCP_WAITABLE_PORT, 0);
+	if (port) {
+		forge_kernel_write_pointer(windows, port + l->lpc_port.connection_port, port);
+		forge_kernel_write_pointer(windows, port + l->lpc_port.server_process, owner_process);
+		/* WaitEvent: the KEVENT right after Flags in every LPC column of
+		 * struct-offsets.md (0x90/0x94, 0xe4/0xe8). */
+		forge_dispatcher_header(windows, port + l->lpc_port.flags + 4, FORGE_KOBJECT_EVENT_NOTIFICATION, 0);
 	}
 	return port;
 }
@@ -90,8 +115,9 @@ void forge_lpc_connect(struct forge_windows *windows, uint64_t client_thread, ui
 	struct forge_port_record *listener = forge_find_port(windows, connection_port, "forge_lpc_connect");
 	if (!has_lpc(windows, "forge_lpc_connect") || !client || !listener)
 		return;
-	*client_port = new_port(windows, client->process->eprocess, NULL, LPCP_CLIENT_PORT, client->tid);
-	*server_port = new_port(windows, listener->owner_process, NULL, LPCP_COMMUNICATION_PORT, 0);
+	*client_port = new_port(windows, FORGE_TYPE_PORT, client->process->eprocess, NULL, LPCP_CLIENT_PORT,
+				client->tid);
+	*server_port = new_port(windows, FORGE_TYPE_PORT, listener->owner_process, NULL, LPCP_COMMUNICATION_PORT, 0);
 	if (!*client_port || !*server_port)
 		return;
 	forge_kernel_write_pointer(windows, *client_port + l->lpc_port.connection_port, connection_port);
@@ -107,8 +133,9 @@ uint64_t forge_lpc_message(struct forge_windows *windows, const struct forge_lpc
 	if (!has_lpc(windows, "forge_lpc_message") ||
 	    (spec->queue_port && !forge_find_port(windows, spec->queue_port, "forge_lpc_message")))
 		return 0;
-	uint64_t message = forge_kernel_alloc(windows, l->lpc_message.size + spec->data_length,
-					      forge_pool_tag(FORGE_POOL_LPC_MESSAGE));
+	uint64_t message = forge_kernel_alloc_block(windows, FORGE_BLOCK_LPC_MESSAGE,
+						    l->lpc_message.size + spec->data_length,
+						    forge_pool_tag(FORGE_POOL_LPC_MESSAGE));
 	if (!message)
 		return 0;
 	if (spec->queue_port)

@@ -187,11 +187,18 @@ static void list_scenarios(void)
 	for (size_t i = 0; i < forge_scenario_layout_count; i++)
 		printf(" %s", forge_scenario_layouts[i]);
 	printf("\n");
+	printf("LPC layouts (issue 5; the lpc- and replay-xp- scenarios):");
+	for (size_t i = 0; i < forge_lpc_scenario_layout_count; i++)
+		printf(" \"%s\"", forge_lpc_scenario_layouts[i].label);
+	printf("\n");
 }
 
 static const char *wait_kind_name(enum forge_scenario_wait_kind kind)
 {
-	return kind == FORGE_WAITS_FOR_ALPC_REPLY ? "ALPC reply" : kind == FORGE_WAITS_FOR_MUTANT ? "mutant" : "?";
+	return kind == FORGE_WAITS_FOR_ALPC_REPLY ? "ALPC reply"
+	       : kind == FORGE_WAITS_FOR_MUTANT  ? "mutant"
+	       : kind == FORGE_WAITS_FOR_LPC_REPLY ? "LPC reply"
+						   : "?";
 }
 
 static void show_facts(const struct forge_scenario_facts *f, uint64_t dtb)
@@ -199,6 +206,9 @@ static void show_facts(const struct forge_scenario_facts *f, uint64_t dtb)
 	printf("scenario %s on layout %s, dtb 0x%" PRIx64 "\n", f->scenario, f->layout, dtb);
 	printf("%zu processes, %zu threads, %zu ports, %zu messages, %zu waits, %zu cycles\n", f->process_count,
 	       f->thread_count, f->port_count, f->message_count, f->wait_count, f->cycle_count);
+	if (f->lpc_port_count || f->lpc_message_count || f->lpc_thread_count)
+		printf("LPC: %zu ports, %zu messages, %zu threads\n", f->lpc_port_count, f->lpc_message_count,
+		       f->lpc_thread_count);
 	for (size_t i = 0; i < f->wait_count && i < 32; i++) {
 		const struct forge_scenario_wait *w = &f->waits[i];
 		printf("wait %" PRIx64 ".%" PRIx64 " -> %s 0x%016" PRIx64 " -> %" PRIx64 ".%" PRIx64 " (%s)\n", w->pid,
@@ -247,6 +257,17 @@ static int scenario_command(int argc, char **argv)
 		f++;
 	if (f == sizeof formats / sizeof *formats)
 		return usage("--format needs one of the listed values");
+	if (scenario->needs.lpc) {
+		/* an LPC layout label ("XP x86 PAE"); x86 dumps are full dumps */
+		struct forge_scenario_system system;
+		struct error *error = forge_lpc_scenario_system_new(scenario, column ? column : "XP x86", &system);
+		if (!error)
+			error = forge_write_dump(system.forge, formats[f].format, output);
+		if (!error)
+			show_facts(system.facts, forge_dtb(system.forge));
+		forge_scenario_system_free(&system);
+		return report(error);
+	}
 	const struct forge_layout *layout = column ? forge_layout_named(column) : NULL;
 	if (column && !layout)
 		return usage("--layout needs a struct-offsets.md column (\"19041.3570\", \"7601.24540\", ...)");

@@ -56,6 +56,10 @@ void forge_scenario_facts_free(struct forge_scenario_facts *facts)
 	free(facts->messages);
 	free(facts->waits);
 	free(facts->cycles);
+	free(facts->lpc_ports);
+	free(facts->lpc_messages);
+	free(facts->lpc_threads);
+	free(facts->lpc_thread_lines);
 	free(facts);
 }
 

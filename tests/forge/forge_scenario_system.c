@@ -39,6 +39,21 @@ const struct forge_scenario forge_scenarios[] = {
 	{ .name = "replay-win7-alpcbuggery",
 	  .summary = "the Windows 7 !alpc /p and /lpp outputs (alpcbuggery), same addresses",
 	  .make = forge_scenario_replay_win7_alpcbuggery, .needs = { .layout = "7601.17514" } },
+	/* Issue 5: LPC (XP, 2003), laid out by forge_lpc_scenario_system_new. */
+	{ .name = "lpc-csrss-apiport", .summary = "csrss's ApiPort with a non-empty queue, SbApiPort with an empty one",
+	  .make = forge_scenario_lpc_csrss_apiport, .needs = { .lpc = true } },
+	{ .name = "lpc-pairs", .summary = "LPC client/server communication pairs and an unconnected port",
+	  .make = forge_scenario_lpc_pairs, .needs = { .lpc = true } },
+	{ .name = "lpc-received-reply-wait",
+	  .summary = "a thread waits for a reply whose request a server thread already received",
+	  .make = forge_scenario_lpc_received_reply_wait, .needs = { .lpc = true } },
+	{ .name = "lpc-deadlock", .summary = "two processes' server threads wait for each other (a definite 2-cycle)",
+	  .make = forge_scenario_lpc_deadlock, .needs = { .lpc = true } },
+	{ .name = "lpc-pool-only", .summary = "an LPC message only a pool-tag (LpcM) search finds",
+	  .make = forge_scenario_lpc_pool_only, .needs = { .lpc = true } },
+	{ .name = "replay-xp-lpc",
+	  .summary = "the XP !lpc port/message session and x86 LPC thread lines, same addresses",
+	  .make = forge_scenario_replay_xp_lpc, .needs = { .lpc = true, .layout = "XP x86" } },
 };
 const size_t forge_scenario_count = sizeof forge_scenarios / sizeof *forge_scenarios;
 

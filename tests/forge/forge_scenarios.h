@@ -232,7 +232,7 @@ struct forge_scenario_facts *forge_scenario_replay_win7_alpcbuggery(struct forge
  *   - every port is a "Port" object (a "WaitablePort" where the facts say
  *     waitable), with creator info, so the type's object list
  *     (CreatorInfo.TypeList on _OBJECT_TYPE.TypeList, GFlags +otl) links
- *     every port; each has a pool header tagged lpc_port_pool_tag;
+ *     every port; each has a pool header tagged its pool_tag;
  *   - Flags: the kind in the low four bits (Flags & 0xf: 1 server
  *     connection, 2 unconnected, 3 server communication, 4 client
  *     communication; ReactOS sdk/include/ndk/lpctypes.h LPCP_*_PORT and
@@ -267,6 +267,8 @@ enum forge_lpc_port_kind {
 /* LPCP_SECURITY_DYNAMIC (same file): the high bit of the §3.1 sample's
  * client port flags 0x80000004. */
 #define FORGE_LPC_SECURITY_DYNAMIC 0x80000000u
+/* LPCP_WAITABLE_PORT (same file): a "WaitablePort" object's Flags bit. */
+#define FORGE_LPC_WAITABLE 0x20000000u
 
 /* _PORT_MESSAGE.u2.s2.Type values (ReactOS lpctypes.h LPC_TYPE; the
  * names `!lpc` prints, §3.1 "LPC_REQUEST"). */
@@ -303,6 +305,9 @@ struct forge_scenario_lpc_port {
 	uint32_t reply_chain_count;    /* threads on LpcReplyChainHead */
 	uint32_t data_info_count;      /* entries on LpcDataInfoChainHead (always 0 here) */
 	bool on_type_list;             /* linked on the type's object list */
+	uint32_t pool_tag;             /* its pool header's tag: lpc_port_pool_tag for a
+					* "Port"; "Wait" | 0x80000000 for a "WaitablePort"
+					* (the forge's rule, forge_kmem.c; not confirmed) */
 	bool pool_only;                /* no handle, no type list, nothing points at it */
 };
 
@@ -356,7 +361,8 @@ struct forge_scenario_lpc_thread_line {
  *                       connection request) beside \Windows\SbApiPort with
  *                       an empty one, clients' pairs connected to it.
  *   lpc-pairs           client/server communication pairs (flags 4 and 3,
- *                       one client 0x80000004) on two connection ports, an
+ *                       one client 0x80000004) on two connection ports, one
+ *                       of them a "WaitablePort" (flags 0x20000001), an
  *                       unconnected port (flags 2).
  *   lpc-received-reply-wait  a client thread waits (WrLpcReply) for a
  *                       reply whose message a server thread has received

@@ -15,7 +15,9 @@ tests_forge_libforge_a_SOURCES = \
 	tests/forge/forge_lpc.c \
 	tests/forge/forge_scenarios.h tests/forge/forge_scenario_builder.h \
 	tests/forge/forge_scenario_builder.c tests/forge/forge_scenarios.c \
-	tests/forge/forge_scenario_replays.c tests/forge/forge_scenario_system.c
+	tests/forge/forge_scenario_replays.c tests/forge/forge_scenario_system.c \
+	tests/forge/forge_lpc_builder.h tests/forge/forge_lpc_builder.c \
+	tests/forge/forge_lpc_scenarios.c tests/forge/forge_lpc_replay.c tests/forge/forge_lpc_system.c
 # The script that transcribed forge_layouts.c from ../shared/symbols/.
 EXTRA_DIST += tests/forge/forge_layouts.py
 FORGE_LIBS = tests/forge/libforge.a libalpcgraph.a
@@ -50,3 +52,12 @@ tests_forge_test_forge_scenarios_SOURCES = tests/forge/test_forge_scenarios.c \
 	tests/forge/independent_reader.c tests/forge/independent_reader.h
 tests_forge_test_forge_scenarios_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_forge_test_forge_scenarios_LDADD = tests/forge/libforge.a $(TEST_LIBS)
+
+# Issue 5's LPC scenarios, read back the same way.
+check_PROGRAMS += tests/forge/test_forge_lpc_scenarios
+TESTS += tests/forge/test_forge_lpc_scenarios
+tests_forge_test_forge_lpc_scenarios_SOURCES = tests/forge/test_forge_lpc_scenarios.c \
+	tests/forge/object_reader.c tests/forge/object_reader.h \
+	tests/forge/independent_reader.c tests/forge/independent_reader.h
+tests_forge_test_forge_lpc_scenarios_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_forge_test_forge_lpc_scenarios_LDADD = tests/forge/libforge.a $(TEST_LIBS)

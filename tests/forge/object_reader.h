@@ -49,10 +49,15 @@ struct known_offsets {
 	uint32_t lpc_port_connection, lpc_port_connected, lpc_port_receive_head, lpc_port_reply_chain_head,
 		lpc_port_flags;
 	uint32_t lpc_message_sender, lpc_message_request;
+	/* LPC, for the issue-5 scenarios (test_forge_lpc_scenarios.c); NA
+	 * where the column has no LPC */
+	uint32_t lpc_port_creator, lpc_port_server_process, lpc_port_semaphore, lpc_port_data_info_chain_head;
+	uint32_t lpc_message_replied_to_thread, lpc_message_context;
+	uint32_t header_pointer_count, header_handle_count, dispatcher_signal_state, pm_size;
 };
 
 /* "19041.3570", "19041.329", "7601.24540", "7601.17514", "9600", "14393",
- * "17763", "22000", "22621", "Vista x64", "XP x86". */
+ * "17763", "22000", "22621", "Vista x64", "XP x86", "2003 x86", "2003 x64". */
 const struct known_offsets *known_offsets(const char *column);
 
 struct kreader {
