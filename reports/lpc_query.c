@@ -61,18 +61,14 @@ const struct message **lpc_queue_messages(const struct snapshot *snapshot,
 	return alpc_queue_messages(snapshot, port, QUEUE_LPC_MESSAGES, count);
 }
 
-static bool holds(const struct ptr_vec *vec, const void *item)
-{
-	for (size_t i = 0; i < vec->count; i++)
-		if (vec->items[i] == item)
-			return true;
-	return false;
-}
-
+/* Ports are kept once each; the set makes a scan of a connection port
+ * with thousands of connections linear, not quadratic. */
 static void add_port(struct lpc_answer *a, const struct port *port)
 {
-	if (port && !holds(&a->ports, port))
-		ptr_vec_push(&a->ports, (void *)port);
+	if (!port || u64_map_get(&a->port_set, (uintptr_t)port))
+		return;
+	u64_map_put(&a->port_set, (uintptr_t)port, (void *)port);
+	ptr_vec_push(&a->ports, (void *)port);
 }
 
 static const struct port *port_at(const struct snapshot *snapshot, maybe_u64 address)
@@ -115,10 +111,15 @@ static void search_rundown_queues(struct lpc_answer *a, const struct thread *thr
 				  client->connected_port.value);
 }
 
-static void add_thread(struct ptr_vec *threads, struct thread *thread)
+/* Threads are kept once in each list (a hostile input can give one id
+ * many messages naming the same waiter). */
+static void add_thread(struct lpc_answer *a, struct ptr_vec *threads, struct thread *thread)
 {
-	if (thread && !holds(threads, thread))
-		ptr_vec_push(threads, thread);
+	uint64_t key = (uintptr_t)thread << 1 | (threads == &a->server_threads);
+	if (!thread || u64_map_get(&a->thread_set, key))
+		return;
+	u64_map_put(&a->thread_set, key, thread);
+	ptr_vec_push(threads, thread);
 }
 
 static void find_message(struct lpc_answer *a, uint64_t id)
@@ -127,9 +128,9 @@ static void find_message(struct lpc_answer *a, uint64_t id)
 	for (size_t i = 0; i < s->threads.count; i++) {
 		struct thread *thread = s->threads.items[i];
 		if (thread->lpc_wait_message_id.known && thread->lpc_wait_message_id.value == id)
-			add_thread(&a->client_threads, thread);
+			add_thread(a, &a->client_threads, thread);
 		if (thread->lpc_serving_message_id.known && thread->lpc_serving_message_id.value == id)
-			add_thread(&a->server_threads, thread);
+			add_thread(a, &a->server_threads, thread);
 	}
 	for (size_t i = 0; i < s->messages.count; i++) {
 		const struct message *m = s->messages.items[i];
@@ -137,10 +138,10 @@ static void find_message(struct lpc_answer *a, uint64_t id)
 			continue;
 		ptr_vec_push(&a->messages, (void *)m);
 		if (m->waiting_thread.known)
-			add_thread(&a->client_threads,
+			add_thread(a, &a->client_threads,
 				   snapshot_find_thread(s, m->waiting_thread.value));
 		if (m->server_thread.known)
-			add_thread(&a->server_threads,
+			add_thread(a, &a->server_threads,
 				   snapshot_find_thread(s, m->server_thread.value));
 	}
 	for (size_t i = 0; i < a->client_threads.count; i++)
@@ -172,9 +173,9 @@ static void find_thread(struct lpc_answer *a, uint64_t address)
 		return;
 	a->found = true;
 	if (lpc_thread_is_client(thread))
-		add_thread(&a->client_threads, thread);
+		add_thread(a, &a->client_threads, thread);
 	if (lpc_thread_is_server(thread))
-		add_thread(&a->server_threads, thread);
+		add_thread(a, &a->server_threads, thread);
 	search_rundown_queues(a, thread);
 	a->rundown_port_count = a->ports.count;
 }
@@ -183,11 +184,12 @@ static void find_every_thread(struct lpc_answer *a)
 {
 	const struct snapshot *s = a->snapshot;
 	for (size_t i = 0; i < s->threads.count; i++) {
+		/* the snapshot holds each thread once: no set needed */
 		struct thread *thread = s->threads.items[i];
 		if (lpc_thread_is_client(thread))
-			add_thread(&a->client_threads, thread);
+			ptr_vec_push(&a->client_threads, thread);
 		if (lpc_thread_is_server(thread))
-			add_thread(&a->server_threads, thread);
+			ptr_vec_push(&a->server_threads, thread);
 	}
 	a->found = a->client_threads.count || a->server_threads.count;
 }
@@ -278,6 +280,8 @@ void lpc_answer_find(struct lpc_answer *answer, const struct analysis *analysis,
 void lpc_answer_release(struct lpc_answer *answer)
 {
 	ptr_vec_release(&answer->ports);
+	u64_map_release(&answer->port_set);
+	u64_map_release(&answer->thread_set);
 	u64_vec_release(&answer->rundown_ports);
 	ptr_vec_release(&answer->messages);
 	ptr_vec_release(&answer->client_threads);

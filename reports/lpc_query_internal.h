@@ -18,6 +18,7 @@ struct lpc_answer {
 	 * (each rundown port, then the ports it connects) and then the ports
 	 * whose message queue holds the message. */
 	struct ptr_vec ports; /* const struct port * */
+	struct u64_map port_set; /* the same ports, by pointer */
 	/* message and thread: the ports whose rundown queue (LpcReplyChainHead)
 	 * holds a waiting thread; the first of each group in ports */
 	struct u64_vec rundown_ports;
@@ -28,6 +29,7 @@ struct lpc_answer {
 	 * thread alone every thread doing LPC */
 	struct ptr_vec client_threads; /* struct thread * */
 	struct ptr_vec server_threads; /* struct thread * */
+	struct u64_map thread_set; /* (thread pointer << 1 | in server_threads) */
 	/* message ID: how many of ports came from the rundown search (the
 	 * rest hold the message in their queues) */
 	size_t rundown_port_count;

@@ -12,6 +12,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_profile_isf
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_walks
 # ALPC ports, messages, the census and the pool search over damaged memory.
 FUZZ_TARGETS += tests/fuzz/fuzz_alpc_walk
+# `alpcgraph lpc`: every !lpc query over whatever a transcript gives.
+FUZZ_TARGETS += tests/fuzz/fuzz_lpc_query
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -44,8 +46,11 @@ tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_alpc_walk_SOURCES = tests/fuzz/fuzz_alpc_walk.c
 tests_fuzz_fuzz_alpc_walk_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_alpc_walk_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_lpc_query_SOURCES = tests/fuzz/fuzz_lpc_query.c
+tests_fuzz_fuzz_lpc_query_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_lpc_query_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
 EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict \
-	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict
+	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict tests/fuzz/lpc_query.dict

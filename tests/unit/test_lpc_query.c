@@ -367,6 +367,52 @@ static void nothing_found_is_said_in_one_line(void)
 	      "Input: empty.txt\n\nNo thread is doing LPC in this input.\n");
 }
 
+/* A hostile input: a port connected to itself and two ports connected to
+ * each other through a third; every answer names each port once. */
+static struct snapshot *looped_session(void)
+{
+	struct snapshot *s = snapshot_new("loop.txt", "transcript");
+	s->system.arch = "x86";
+	struct port *self = lpc_port(s, 0xe1000000, PORT_LPC_SERVER_COMMUNICATION, 3, NULL);
+	connect(self, 0xe1000000, 0xe1000000);
+	connect(lpc_port(s, 0xe2000000, PORT_LPC_SERVER_COMMUNICATION, 3, NULL), 0xe4000000,
+		0xe3000000);
+	connect(lpc_port(s, 0xe3000000, PORT_LPC_CLIENT_COMMUNICATION, 4, NULL), 0xe4000000,
+		0xe2000000);
+	connect(lpc_port(s, 0xe4000000, PORT_LPC_SERVER_CONNECTION, 1, "Ring"), 0xe2000000,
+		0xe3000000);
+	struct thread *t = snapshot_thread(s, known_u64(0x81000000), known_u64(4), known_u64(8),
+					   at(3));
+	t->lpc_wait_message_id = known_u64(7);
+	t->lpc_port = known_u64(0xe1000000);
+	snapshot_finish(s);
+	return s;
+}
+
+static void loops_name_each_port_once(void)
+{
+	check(looped_session(), query_of(LPC_QUERY_THREAD, "81000000", known_u64(0x81000000), UNKNOWN_U64),
+	      "Input: loop.txt\n"
+	      "\n"
+	      "Searching thread 81000000 in port rundown queues ...\n"
+	      "\n"
+	      "Server communication port 0xe1000000\n"
+	      "        Connected port: 0xe1000000      Server connection port: 0xe1000000\n"
+	      "Done.\n");
+	check(looped_session(), query_of(LPC_QUERY_SCAN, "e1000000", known_u64(0xe1000000), UNKNOWN_U64),
+	      "Input: loop.txt\n"
+	      "\n"
+	      "Scanning 1 objects\n"
+	      "       3  Port: 0xe1000000 Connection: 0xe1000000  Communication: 0xe1000000  '\n");
+	check(looped_session(), query_of(LPC_QUERY_SCAN, "e4000000", known_u64(0xe4000000), UNKNOWN_U64),
+	      "Input: loop.txt\n"
+	      "\n"
+	      "Scanning 3 objects\n"
+	      "       1  Port: 0xe4000000 Connection: 0xe2000000  Communication: 0xe3000000  'Ring'\n"
+	      "       4  Port: 0xe3000000 Connection: 0xe4000000  Communication: 0xe2000000  '\n"
+	      "       3  Port: 0xe2000000 Connection: 0xe4000000  Communication: 0xe3000000  '\n");
+}
+
 /* Server 2003 x64: pointers print 16 digits. */
 static void x64_pointers_are_sixteen_digits(void)
 {
@@ -556,6 +602,7 @@ int main(void)
 		{ "unknowns are question marks", unknowns_are_question_marks },
 		{ "nothing found is said in one line", nothing_found_is_said_in_one_line },
 		{ "x64 pointers are sixteen digits", x64_pointers_are_sixteen_digits },
+		{ "loops name each port once", loops_name_each_port_once },
 		{ NULL, NULL },
 	};
 	static const struct test_case json[] = {
