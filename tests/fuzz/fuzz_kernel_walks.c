@@ -13,9 +13,11 @@
  * answer or error is fine; a crash, a hang, a leak or undefined behaviour
  * is not.
  *
- * Input: byte 0 picks the profile (x64 ones that are complete), byte 1
- * flags (bit i: heap page i absent, for the first 8 pages), then the
- * bytes XORed over the heap from its start. */
+ * Input: byte 0 picks the profile (x64 ones that are complete; bit 7:
+ * PsActiveProcessHead unknown, so kernel_open looks for the System
+ * process by its pool tag, which the scenario gives it), byte 1 flags
+ * (bit i: heap page i absent, for the first 8 pages), then the bytes
+ * XORed over the heap from its start. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,14 @@ static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
 	put_at(heap, p->eprocess_active_process_links + 8, process, head);
 	put_at(heap, p->eprocess_unique_process_id, process, 4);
 	memcpy(heap + PROCESS_BODY + p->eprocess_image_file_name, "System", 6);
+	/* what the search for the System process checks: its page tables,
+	 * and a "Proc" pool header right before its object header */
+	put_at(heap, p->kprocess_directory_table_base, process, (uint64_t)PML4_PAGE * PAGE);
+	if (p->pool_header_size > 0 && p->pool_header_pool_tag != PROFILE_ABSENT &&
+	    p->object_header_body != PROFILE_ABSENT)
+		memcpy(heap + PROCESS_BODY - p->object_header_body - p->pool_header_size +
+			       p->pool_header_pool_tag,
+		       "Proc", 4);
 	put_at(heap, p->eprocess_object_table, process, HEAP + HANDLE_TABLE);
 	uint64_t thread_head = process + (uint64_t)p->eprocess_thread_list_head;
 	uint64_t thread_links = thread + (uint64_t)p->ethread_thread_list_entry;
@@ -182,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(control, data, size < CONTROL ? size : CONTROL);
 	const uint8_t *tail = size > CONTROL ? data + CONTROL : NULL;
 	size_t tail_size = size > CONTROL ? size - CONTROL : 0;
-	const struct kernel_profile *profile = pick_profile(control[0]);
+	const struct kernel_profile *profile = pick_profile(control[0] & 0x7f);
 	if (!profile)
 		return 0;
 	uint8_t *memory = calloc(TOTAL_PAGES, PAGE);
@@ -210,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	os.paging_known = true;
 	os.paging = PAGING_X64;
 	os.dtb = known_u64(PML4_PAGE * PAGE);
-	os.ps_active_process_head = known_u64(HEAP);
+	os.ps_active_process_head = control[0] & 0x80 ? UNKNOWN_U64 : known_u64(HEAP);
 	size_t warnings = 0;
 	struct kernel *kernel = NULL;
 	error = kernel_open(physical, &os, profile, (struct kernel_warnings){ drop, &warnings }, &kernel);
