@@ -1,6 +1,7 @@
 /* A dump's kernel state past its identity: the structure profile, the
- * process and thread walks, ALPC.  Each step that fails is a warning and
- * the snapshot keeps what came before (the identity at least). */
+ * process and thread walks, LPC (XP, 2003) or ALPC.  Each step that
+ * fails is a warning and the snapshot keeps what came before (the
+ * identity at least). */
 #include <inttypes.h>
 #include <string.h>
 
@@ -48,11 +49,11 @@ void ipc_read_kernel_state(struct snapshot *snapshot, struct physical_memory *me
 	uint32_t build = os->build.known ? (uint32_t)os->build.value : choice->profile->build;
 	struct walked_kernel walked = { 0 };
 	ipc_read_processes(snapshot, kernel, build, &walked);
-	if (build && build < FIRST_ALPC_BUILD)
-		snapshot_warn(snapshot, nowhere, "build %" PRIu32 " uses LPC; LPC ports and messages are "
-			      "not read from dumps yet (only from transcripts)", build);
-	else {
-		struct kernel_reader reader = { kernel_address_space(kernel), choice->profile, warnings };
+	struct kernel_reader reader = { kernel_address_space(kernel), choice->profile, warnings };
+	if (build && build < FIRST_ALPC_BUILD) {
+		struct kernel_lpc_sources sources = { .memory = options->pool_search ? memory : NULL };
+		ipc_read_lpc(snapshot, kernel, &reader, &sources, &walked);
+	} else {
 		struct kernel_alpc_sources sources = { .memory = options->pool_search ? memory : NULL };
 		/* Symbol RVAs hold only for the profile's own PDB. */
 		if (choice->match == PROFILE_BY_PDB)

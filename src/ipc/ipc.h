@@ -7,8 +7,9 @@
  * list heads, bugcheck, times (dump_snapshot.c).  Read for its IPC state,
  * a Vista+ dump then gives its processes, threads, ALPC ports, messages,
  * connections and reply waits (dump_kernel.c, processes.c, alpc.c, from
- * src/kernel's walks).  What is not read (LPC of XP/2003 dumps: a warning;
- * RPC cells: a note) is said, never shown by looking empty. */
+ * src/kernel's walks); an XP/2003 dump its LPC ports, queued messages,
+ * reply waits and served messages (lpc.c).  What is not read (RPC cells:
+ * a note) is said, never shown by looking empty. */
 #ifndef ALPCGRAPH_IPC_H
 #define ALPCGRAPH_IPC_H
 

@@ -31,6 +31,11 @@ void ipc_read_processes(struct snapshot *snapshot, struct kernel *kernel, uint32
 void ipc_read_alpc(struct snapshot *snapshot, struct kernel *kernel, const struct kernel_reader *reader,
 		   const struct kernel_alpc_sources *sources, const struct walked_kernel *walked);
 
+/* LPC ports, messages, reply waits and served messages (lpc.c; XP and
+ * 2003). */
+void ipc_read_lpc(struct snapshot *snapshot, struct kernel *kernel, const struct kernel_reader *reader,
+		  const struct kernel_lpc_sources *sources, const struct walked_kernel *walked);
+
 /* Everything past the identity (dump_kernel.c), through the profile
  * chosen (none: a warning with choice's reason): the walks, ALPC; what
  * cannot be read is a warning, the identity stays. */

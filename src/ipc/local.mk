@@ -4,4 +4,5 @@ libalpcgraph_a_SOURCES += \
 	src/ipc/dump_snapshot.c \
 	src/ipc/dump_kernel.c \
 	src/ipc/processes.c \
-	src/ipc/alpc.c
+	src/ipc/alpc.c \
+	src/ipc/lpc.c

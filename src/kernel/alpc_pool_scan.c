@@ -22,7 +22,19 @@
 
 #include "alpc_internal.h"
 
-enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0 };
+/* Pages are let go in slices of 64 MiB: a complete dump is one extent,
+ * and keeping it resident until its end cost bench_alpc 16 GiB of RSS. */
+enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0, RELEASE_SLICE_PAGES = 16384 };
+
+static void release_slice(struct physical_memory *memory, const struct page_extent *extent,
+			  uint64_t first, uint64_t end)
+{
+	if (!extent->data || end <= first)
+		return;
+	struct page_extent slice = { extent->first_pfn + first, end - first,
+				     extent->data + first * PAGE };
+	physical_release(memory, &slice);
+}
 
 static bool translates_to(const struct kernel_reader *reader, uint64_t va, uint64_t physical)
 {
@@ -125,7 +137,12 @@ struct error *kernel_alpc_pool_scan(struct physical_memory *memory, const struct
 	struct page_extent extent;
 	uint64_t from = 0;
 	while (physical_next_extent(memory, from, &extent)) {
+		uint64_t released = 0;
 		for (uint64_t i = 0; i < extent.count; i++) {
+			if (i - released >= RELEASE_SLICE_PAGES) {
+				release_slice(memory, &extent, released, i);
+				released = i;
+			}
 			uint64_t pfn = extent.first_pfn + i;
 			const unsigned char *page = extent.data ? extent.data + i * PAGE : NULL;
 			if (!page) {
@@ -136,9 +153,12 @@ struct error *kernel_alpc_pool_scan(struct physical_memory *memory, const struct
 				}
 				page = copy;
 			}
-			if (!scan_page(reader, page, pfn, known_processes, visit, context))
+			if (!scan_page(reader, page, pfn, known_processes, visit, context)) {
+				release_slice(memory, &extent, released, i + 1);
 				return NULL;
+			}
 		}
+		release_slice(memory, &extent, released, extent.count);
 		if (extent.count == 0 || extent.first_pfn + extent.count <= from)
 			break; /* an extent that does not move on would never end */
 		from = extent.first_pfn + extent.count;

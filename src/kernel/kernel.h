@@ -419,4 +419,165 @@ struct error *kernel_alpc_pool_scan(struct physical_memory *memory, const struct
 				    const struct u64_map *known_processes,
 				    kernel_alpc_port_visitor visit, void *context);
 
+/* ---- LPC (XP, 2003): ports, messages, waits (lpc_*.c) ----------------
+ *
+ * _LPCP_PORT_OBJECT ("Port" and "WaitablePort" objects), the
+ * _LPCP_MESSAGEs on a port's MsgQueue.ReceiveHead and
+ * LpcDataInfoChainHead, the threads on its LpcReplyChainHead, and the
+ * ETHREAD Lpc* fields (struct-offsets.md _LPCP_PORT_OBJECT, _LPCP_MESSAGE,
+ * _LPCP_PORT_QUEUE, _PORT_MESSAGE and "Legacy LPC thread fields").  Read
+ * through a struct kernel_reader like ALPC; every list walk bounded and
+ * loop-safe, damage a warning naming the object. */
+
+/* Flags & LPCP_PORT_TYPE_MASK (ReactOS ntoskrnl/include/internal/lpc.h:
+ * LPCP_CONNECTION_PORT 1, LPCP_UNCONNECTED_PORT 2,
+ * LPCP_COMMUNICATION_PORT 3, LPCP_CLIENT_PORT 4). */
+enum kernel_lpc_port_kind {
+	KERNEL_LPC_PORT_UNKNOWN = 0,
+	KERNEL_LPC_SERVER_CONNECTION_PORT = 1,
+	KERNEL_LPC_UNCONNECTED_COMMUNICATION_PORT = 2,
+	KERNEL_LPC_SERVER_COMMUNICATION_PORT = 3,
+	KERNEL_LPC_CLIENT_COMMUNICATION_PORT = 4,
+};
+
+/* Entries kept per list; a longer one is cut there, with a warning.  The
+ * first data words of a message kept, as `!lpc` prints them. */
+enum { KERNEL_LPC_LIST_CAP = 65536, KERNEL_LPC_DATA_WORDS = 6 };
+
+struct kernel_lpc_list {
+	bool complete;          /* the walk came back to the head */
+	struct u64_vec entries; /* structure addresses, in list order */
+};
+
+struct kernel_lpc_port {
+	uint64_t address;   /* _LPCP_PORT_OBJECT (the object body) */
+	char *name;         /* the object's full name ("\Windows\ApiPort"), or NULL; owned */
+	char type_name[KERNEL_TYPE_NAME_SIZE]; /* "Port", "WaitablePort"; "" unknown */
+	uint32_t flags;     /* as stored: `!lpc port`'s first column */
+	enum kernel_lpc_port_kind kind;
+	uint64_t connection_port, connected_port;
+	uint64_t creator_pid, creator_tid; /* Creator */
+	uint64_t server_process; /* ServerProcess (MappingProcess shares it) */
+	uint64_t port_context, client_thread;
+	uint16_t max_message_length, max_connection_info_length;
+	bool counts_known;  /* the object header was read */
+	uint64_t handles, references;
+	uint64_t queue_semaphore; /* MsgQueue.Semaphore: a _KSEMAPHORE */
+	bool semaphore_read;
+	int32_t semaphore_state, semaphore_limit; /* Header.SignalState, Limit */
+	struct kernel_lpc_list messages;    /* MsgQueue.ReceiveHead: _LPCP_MESSAGE */
+	struct kernel_lpc_list reply_chain; /* LpcReplyChainHead: ETHREAD (LpcReplyChain) */
+	struct kernel_lpc_list data_info;   /* LpcDataInfoChainHead: _LPCP_MESSAGE */
+	unsigned found_by;  /* KERNEL_LPC_FOUND_* bits */
+};
+
+enum {
+	KERNEL_LPC_FOUND_HANDLE = 1,    /* a process's handle table */
+	KERNEL_LPC_FOUND_TYPE_LIST = 2, /* the object type's object list (GFlags +otl) */
+	KERNEL_LPC_FOUND_REFERENCE = 4, /* a port, message or thread names it */
+	KERNEL_LPC_FOUND_POOL = 8,      /* --pool-search */
+};
+
+enum kernel_lpc_queue {
+	KERNEL_LPC_NO_QUEUE = 0,
+	KERNEL_LPC_RECEIVE_QUEUE,   /* MsgQueue.ReceiveHead */
+	KERNEL_LPC_DATA_INFO_QUEUE, /* LpcDataInfoChainHead */
+};
+
+struct kernel_lpc_message {
+	uint64_t address; /* _LPCP_MESSAGE */
+	/* Request (_PORT_MESSAGE) */
+	uint32_t message_id, callback_id;
+	uint16_t type, data_info_offset;
+	uint16_t data_length, total_length;
+	uint64_t client_pid, client_tid;
+	/* the first data words after the PORT_MESSAGE header */
+	uint32_t data[KERNEL_LPC_DATA_WORDS];
+	unsigned data_words;
+	uint64_t sender_port, replied_to_thread, port_context;
+	uint64_t entry_flink, entry_blink; /* Entry, `!lpc`'s "[flink . blink]" */
+	/* Which list holds it (the census). */
+	enum kernel_lpc_queue queue;
+	uint64_t queue_port;
+	/* The thread waiting for its reply (LpcReplyMessageId = Id, else
+	 * RepliedToThread), the thread working on it (a valid
+	 * LpcReceivedMessageId = Id); 0 none. */
+	uint64_t waiting_thread, server_thread;
+	/* `!lpc`'s Busy: a queue links it or a thread's id names it; else
+	 * Free. */
+	bool busy;
+	unsigned found_by;
+};
+
+/* PORT_MESSAGE u2.s2.Type's low byte (ReactOS sdk/include/ndk/lpctypes.h
+ * and Wine's include/winternl.h LPC_TYPE: LPC_NEW_MESSAGE 0, LPC_REQUEST
+ * 1, ... LPC_CONNECTION_REQUEST 10); NULL past them. */
+const char *kernel_lpc_message_type_name(uint16_t type);
+
+/* A thread doing LPC, from its ETHREAD Lpc* fields. */
+struct kernel_lpc_thread {
+	uint64_t thread;
+	uint64_t pid, tid;
+	uint32_t reply_message_id;    /* LpcReplyMessageId; 0 none */
+	bool waiting_reply;           /* Waiting in WrLpcReply with a reply id */
+	uint64_t waiting_on_port;     /* LpcWaitingOnPort with bit 0 set, low 2 bits masked */
+	uint64_t reply_message;       /* LpcReplyMessage with bit 0 clear, masked */
+	uint64_t message;             /* the _LPCP_MESSAGE whose Id is reply_message_id, 0 none */
+	uint64_t reply_chain_port;    /* the port whose LpcReplyChainHead links the thread */
+	bool serving;                 /* LpcReceivedMsgIdValid */
+	uint32_t received_message_id; /* LpcReceivedMessageId while serving */
+};
+
+/* Decodes the _LPCP_PORT_OBJECT at address: fields, the queue semaphore
+ * and its state, its three lists walked.  An error when it cannot be read
+ * or is not plausibly a port; release with kernel_lpc_port_release(). */
+struct error *kernel_lpc_port_read(const struct kernel_reader *reader, uint64_t address,
+				   struct kernel_lpc_port *port);
+void kernel_lpc_port_release(struct kernel_lpc_port *port);
+/* Decodes the _LPCP_MESSAGE at address (queue KERNEL_LPC_NO_QUEUE). */
+struct error *kernel_lpc_message_read(const struct kernel_reader *reader, uint64_t address,
+				      struct kernel_lpc_message *message);
+
+struct kernel_lpc_census {
+	struct ptr_vec ports;    /* struct kernel_lpc_port *, in the order found */
+	struct ptr_vec messages; /* struct kernel_lpc_message * */
+	struct kernel_lpc_thread *threads; /* every thread doing LPC */
+	size_t thread_count;
+	struct u64_map port_by_address, message_by_address;
+	size_t found[4];         /* ports first found by handle, type list, reference, pool */
+	size_t pool_messages;    /* messages first found by the pool search */
+};
+
+struct kernel_lpc_sources {
+	/* --pool-search: scan the present physical pages for the message tag
+	 * and the Port types' object tag (NULL: no scan). */
+	struct physical_memory *memory;
+};
+
+/* Every port found from handle tables, the Port and WaitablePort types'
+ * object lists, references and (with sources->memory) the pool; their
+ * messages; the threads doing LPC.  kernel may be NULL (no handle tables,
+ * no object headers, no type lists: tests and fuzzing).  Damage is warned
+ * about, never fatal; release with kernel_lpc_census_release(). */
+struct error *kernel_lpc_census(struct kernel *kernel, const struct kernel_reader *reader,
+				const struct kernel_lpc_sources *sources,
+				const struct kernel_process *processes, size_t process_count,
+				const struct kernel_thread *threads, size_t thread_count,
+				struct kernel_lpc_census *census);
+void kernel_lpc_census_release(struct kernel_lpc_census *census);
+
+/* The pool tag of LPC messages, "LpcM" (Microsoft's NTDebugging LPC
+ * series, struct-offsets.md "Pool tags"). */
+#define KERNEL_LPC_MESSAGE_POOL_TAG 0x4d63704cu
+typedef bool (*kernel_lpc_pool_visitor)(void *context, uint64_t address);
+/* Scans every present physical page: each validated _LPCP_MESSAGE behind
+ * an "LpcM" tag goes to message; each validated _LPCP_PORT_OBJECT behind
+ * one of the port_tag_count port_tags (the tags of the Port and
+ * WaitablePort types' objects: their _OBJECT_TYPE.Key as the image holds
+ * it) goes to port.  Virtual addresses. */
+struct error *kernel_lpc_pool_scan(struct physical_memory *memory, const struct kernel_reader *reader,
+				   const uint32_t *port_tags, size_t port_tag_count,
+				   kernel_lpc_pool_visitor port, kernel_lpc_pool_visitor message,
+				   void *context);
+
 #endif

@@ -27,6 +27,12 @@ libalpcgraph_a_SOURCES += \
 	src/kernel/alpc_message.c \
 	src/kernel/alpc_census.c \
 	src/kernel/alpc_pool_scan.c
+# LPC ports, messages and waits (XP, 2003)
+libalpcgraph_a_SOURCES += \
+	src/kernel/lpc_port.c \
+	src/kernel/lpc_message.c \
+	src/kernel/lpc_census.c \
+	src/kernel/lpc_pool_scan.c
 # Where the process list starts in an image with no header or KDBG
 libalpcgraph_a_SOURCES += src/kernel/process_pool_scan.c
 # An opened kernel: typed reads through a profile, the walks of

@@ -28,6 +28,10 @@ struct error *physical_read(struct physical_memory *memory, uint64_t address, vo
 /* The first present extent at or after from_pfn (see dump_next_extent). */
 bool physical_next_extent(const struct physical_memory *memory, uint64_t from_pfn,
 			  struct page_extent *extent);
+/* A sequential scan is done with these pages (any slice of an extent):
+ * they leave the process's resident set (dump_release), so scanning a
+ * 16 GiB complete dump — one extent — does not cost 16 GiB of RSS. */
+void physical_release(const struct physical_memory *memory, const struct page_extent *pages);
 
 enum paging_mode {
 	PAGING_X64,     /* 4-level, 48-bit virtual addresses */

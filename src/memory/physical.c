@@ -72,3 +72,8 @@ bool physical_next_extent(const struct physical_memory *memory, uint64_t from_pf
 {
 	return dump_next_extent(memory->dump, from_pfn, extent);
 }
+
+void physical_release(const struct physical_memory *memory, const struct page_extent *pages)
+{
+	dump_release(memory->dump, pages);
+}

@@ -1,0 +1,8 @@
+# LPC ports, messages and waits from XP/2003 dumps (src/kernel/lpc_*.c,
+# src/ipc/lpc.c) over images the dump forge (tests/forge/) writes with
+# real layouts.
+check_PROGRAMS += tests/unit/test_lpc_dump
+TESTS += tests/unit/test_lpc_dump
+tests_unit_test_lpc_dump_SOURCES = tests/unit/test_lpc_dump.c
+tests_unit_test_lpc_dump_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_lpc_dump_LDADD = tests/forge/libforge.a $(TEST_LIBS)
