@@ -234,7 +234,13 @@ static void put_port_block(const struct lpc_text *t, const struct port *port)
 		put_count(t, port->references);
 		putc('\n', t->out);
 	}
-	if (port->owner_process.known) {
+	/* `!lpc` prints the server process and the queue semaphore of a
+	 * connection port, where requests queue, and not of a communication
+	 * port (§3.1: e114a3c0's block); JSON keeps them for every port. */
+	bool communication = port->kind == PORT_LPC_SERVER_COMMUNICATION ||
+			     port->kind == PORT_LPC_CLIENT_COMMUNICATION ||
+			     port->kind == PORT_LPC_UNCONNECTED_COMMUNICATION;
+	if (port->owner_process.known && !communication) {
 		fputs("    Server process  : ", t->out);
 		put_pointer(t, port->owner_process);
 		const struct process *process =
@@ -248,12 +254,12 @@ static void put_port_block(const struct lpc_text *t, const struct port *port)
 		}
 		putc('\n', t->out);
 	}
-	if (port->queue_semaphore.known) {
+	if (port->queue_semaphore.known && !communication) {
 		fputs("    Queue semaphore : ", t->out);
 		put_pointer(t, port->queue_semaphore);
 		putc('\n', t->out);
 	}
-	if (port->semaphore_state.known)
+	if (port->semaphore_state.known && !communication)
 		fprintf(t->out, "    Semaphore state %" PRIu64 " (0x%" PRIx64 ")\n",
 			port->semaphore_state.value, port->semaphore_state.value);
 	put_message_queue(t, port);

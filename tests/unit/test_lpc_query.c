@@ -95,6 +95,11 @@ static struct snapshot *xp_session(void)
 	server->handles = known_u64(1);
 	server->references = known_u64(1);
 	server->queues[QUEUE_LPC_DATA_INFO].length = known_u64(0);
+	/* known from a dump, printed only in JSON: `!lpc` leaves a
+	 * communication port's server process and semaphore out */
+	server->owner_process = known_u64(csrss);
+	server->queue_semaphore = known_u64(0x900099a0);
+	server->semaphore_state = known_u64(0);
 	struct port *client =
 		lpc_port(s, client_port, PORT_LPC_CLIENT_COMMUNICATION, 0x80000004, NULL);
 	connect(client, api_port, server_port);
@@ -534,6 +539,7 @@ static void json_answers_the_message_search(void)
 	CU_ASSERT(count_at(d, "inputs/0/ports", 3));
 	CU_ASSERT(string_at(d, "inputs/0/ports/0/address", "0xe114a3c0"));
 	CU_ASSERT(string_at(d, "inputs/0/ports/0/kind", "lpc_server_communication"));
+	CU_ASSERT(string_at(d, "inputs/0/ports/0/owner_process", "0x84aa0140"));
 	CU_ASSERT(string_at(d, "inputs/0/ports/1/address", "0xe1e7b948"));
 	CU_ASSERT(string_at(d, "inputs/0/ports/2/name", "ApiPort"));
 	CU_ASSERT(count_at(d, "inputs/0/ports/2/references", 108));
