@@ -33,6 +33,7 @@ struct census_run {
 	struct u64_map known_processes;
 	struct u64_map ports_tried;     /* queued or decoded: each address tried once */
 	struct u64_map messages_failed; /* did not decode */
+	struct u64_map linked;          /* every list entry walked -> its head + 1 */
 	struct u64_vec pending_ports; /* first in, first decoded: from pending_port_next */
 	size_t pending_port_next;
 	unsigned *pending_sources;
@@ -138,7 +139,7 @@ static bool check_object(struct census_run *run, struct kernel_alpc_port *port)
 static void decode_port(struct census_run *run, uint64_t address, unsigned source)
 {
 	struct kernel_alpc_port *port = checked_calloc(1, sizeof *port);
-	struct error *error = kernel_alpc_port_read(run->reader, address, port);
+	struct error *error = alpc_port_read_linked(run->reader, address, &run->linked, port);
 	if (error) {
 		alpc_warn(run->reader, address, "%s", error->message);
 		error_free(error);
@@ -229,9 +230,9 @@ static void ports_from_list(struct census_run *run, maybe_u64 kernel_base)
 		return;
 	struct u64_vec ports = { 0 };
 	bool complete;
-	alpc_walk_list(run->reader, kernel_base.value + (uint64_t)p->alpcp_port_list_rva,
-		       p->alpc_port_port_list_entry, CENSUS_PORT_CAP, kernel_base.value,
-		       "nt!AlpcpPortList", &ports, &complete);
+	alpc_walk_list_linked(run->reader, kernel_base.value + (uint64_t)p->alpcp_port_list_rva,
+			      p->alpc_port_port_list_entry, CENSUS_PORT_CAP, kernel_base.value,
+			      "nt!AlpcpPortList", &run->linked, &ports, &complete);
 	for (size_t i = 0; i < ports.count; i++)
 		add_port_candidate(run, ports.items[i], KERNEL_ALPC_FOUND_PORT_LIST);
 	u64_vec_release(&ports);
@@ -360,6 +361,7 @@ struct error *kernel_alpc_census(struct kernel *kernel, const struct kernel_read
 		settle(&run);
 	}
 	find_waits(&run, threads, thread_count);
+	u64_map_release(&run.linked);
 	u64_map_release(&run.known_processes);
 	u64_map_release(&run.ports_tried);
 	u64_map_release(&run.messages_failed);

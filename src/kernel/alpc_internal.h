@@ -42,5 +42,16 @@ struct error *alpc_read_pointer(const struct kernel_reader *reader, uint64_t va,
 void alpc_walk_list(const struct kernel_reader *reader, uint64_t head, int32_t entry_offset,
 		    uint32_t cap, uint64_t owner, const char *what, struct u64_vec *out,
 		    bool *complete);
+/* The same, with linked (NULL: none) mapping every entry walked to its
+ * head + 1 across walks: an entry another head linked first cuts the
+ * list with a warning.  A message lies on one queue, a port on one list;
+ * lists that run into another's (hostile ports sharing one long chain)
+ * would otherwise cost lists × entries in time and memory. */
+void alpc_walk_list_linked(const struct kernel_reader *reader, uint64_t head, int32_t entry_offset,
+			   uint32_t cap, uint64_t owner, const char *what, struct u64_map *linked,
+			   struct u64_vec *out, bool *complete);
+/* kernel_alpc_port_read, its queue walks sharing linked (NULL: none). */
+struct error *alpc_port_read_linked(const struct kernel_reader *reader, uint64_t address,
+				    struct u64_map *linked, struct kernel_alpc_port *port);
 
 #endif

@@ -143,7 +143,7 @@ static void read_attributes(const struct kernel_reader *reader, const struct alp
 }
 
 static void walk_queues(const struct kernel_reader *reader, const struct alpc_bytes *bytes,
-			struct kernel_alpc_port *port)
+			struct u64_map *linked, struct kernel_alpc_port *port)
 {
 	const struct kernel_profile *p = reader->profile;
 	for (int q = 0; q < KERNEL_ALPC_QUEUE_COUNT; q++) {
@@ -161,9 +161,9 @@ static void walk_queues(const struct kernel_reader *reader, const struct alpc_by
 		char what[96];
 		snprintf(what, sizeof what, "ALPC port 0x%llx %s", (unsigned long long)port->address,
 			 kernel_alpc_queue_name((enum kernel_alpc_queue)q));
-		alpc_walk_list(reader, port->address + (uint64_t)fields.head, entry,
-			       KERNEL_ALPC_QUEUE_CAP, port->address, what, &queue->entries,
-			       &queue->complete);
+		alpc_walk_list_linked(reader, port->address + (uint64_t)fields.head, entry,
+				      KERNEL_ALPC_QUEUE_CAP, port->address, what, linked,
+				      &queue->entries, &queue->complete);
 		if (queue->length_known && queue->complete && queue->entries.count != queue->stored_length)
 			alpc_warn(reader, port->address, "%s: length stored %u, %zu entries linked", what,
 				  queue->stored_length, queue->entries.count);
@@ -172,6 +172,12 @@ static void walk_queues(const struct kernel_reader *reader, const struct alpc_by
 
 struct error *kernel_alpc_port_read(const struct kernel_reader *reader, uint64_t address,
 				    struct kernel_alpc_port *port)
+{
+	return alpc_port_read_linked(reader, address, NULL, port);
+}
+
+struct error *alpc_port_read_linked(const struct kernel_reader *reader, uint64_t address,
+				    struct u64_map *linked, struct kernel_alpc_port *port)
 {
 	const struct kernel_profile *p = reader->profile;
 	memset(port, 0, sizeof *port);
@@ -219,7 +225,7 @@ struct error *kernel_alpc_port_read(const struct kernel_reader *reader, uint64_t
 	read_state(reader, &bytes, port);
 	read_attributes(reader, &bytes, port);
 	read_communication_info(reader, port);
-	walk_queues(reader, &bytes, port);
+	walk_queues(reader, &bytes, linked, port);
 	free(buffer);
 	return NULL;
 }

@@ -84,6 +84,13 @@ void alpc_walk_list(const struct kernel_reader *reader, uint64_t head, int32_t e
 		    uint32_t cap, uint64_t owner, const char *what, struct u64_vec *out,
 		    bool *complete)
 {
+	alpc_walk_list_linked(reader, head, entry_offset, cap, owner, what, NULL, out, complete);
+}
+
+void alpc_walk_list_linked(const struct kernel_reader *reader, uint64_t head, int32_t entry_offset,
+			   uint32_t cap, uint64_t owner, const char *what, struct u64_map *linked,
+			   struct u64_vec *out, bool *complete)
+{
 	*complete = false;
 	uint64_t link;
 	struct error *error = alpc_read_pointer(reader, head, &link);
@@ -116,6 +123,20 @@ void alpc_walk_list(const struct kernel_reader *reader, uint64_t head, int32_t e
 			alpc_warn(reader, owner, "%s: more than %u entries; the rest are not read", what,
 				  cap);
 			break;
+		}
+		/* A message lies on one queue: lists that run into another
+		 * (hostile ports sharing one long chain) would cost ports ×
+		 * entries in time and memory. */
+		if (linked) {
+			uint64_t by = (uint64_t)(uintptr_t)u64_map_get(linked, link);
+			if (by && by - 1 != head) {
+				alpc_warn(reader, owner, "%s: entry %u at 0x%llx lies on the list at 0x%llx "
+					  "too; the list is cut there", what, count,
+					  (unsigned long long)link, (unsigned long long)(by - 1));
+				break;
+			}
+			if (!by)
+				u64_map_put(linked, link, (void *)(uintptr_t)(head + 1));
 		}
 		u64_map_put(&seen, link, (void *)1);
 		u64_vec_push(out, link - (uint64_t)(int64_t)entry_offset);

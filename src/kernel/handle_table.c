@@ -37,7 +37,8 @@ struct handle_walk {
 
 static const char seen_marker;
 
-/* False (with a warning) when the page was met before in this table. */
+/* False (with a warning) when the page was met before in this table,
+ * or another process's table linked it first. */
 static bool first_visit(struct handle_walk *walk, uint64_t page)
 {
 	if (u64_map_get(&walk->pages, page)) {
@@ -48,6 +49,17 @@ static bool first_visit(struct handle_walk *walk, uint64_t page)
 		return false;
 	}
 	u64_map_put(&walk->pages, page, (void *)&seen_marker);
+	struct u64_map *owners = &walk->kernel->handle_page_of;
+	uint64_t owner = (uint64_t)(uintptr_t)u64_map_get(owners, page);
+	if (owner && owner != walk->process->address) {
+		kernel_warn(walk->kernel, walk->table,
+			    "handle table 0x%" PRIx64 " of process %" PRIu64 ": the page 0x%" PRIx64
+			    " belongs to the table of process 0x%" PRIx64 "; not read again",
+			    walk->table, walk->process->pid, page, owner);
+		return false;
+	}
+	if (!owner)
+		u64_map_put(owners, page, (void *)(uintptr_t)walk->process->address);
 	return true;
 }
 
@@ -219,10 +231,10 @@ struct error *kernel_walk_handles(struct kernel *kernel, const struct kernel_pro
 		.per_mid = PAGE / kernel->pointer_size,
 		.visit = visit, .context = context,
 	};
-	first_visit(&walk, top);
-	if (levels == 0)
+	bool own_top = first_visit(&walk, top);
+	if (own_top && levels == 0)
 		walk_leaf(&walk, top, 0);
-	else
+	else if (own_top)
 		walk_pointers(&walk, top, levels, 0);
 	u64_map_release(&walk.pages);
 	return NULL;

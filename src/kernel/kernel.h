@@ -199,7 +199,7 @@ enum { KERNEL_WAIT_OBJECTS_KEPT = 4 };
 /* A dispatcher object a thread waits on, from its wait blocks. */
 struct kernel_wait_object {
 	uint64_t address;
-	uint8_t type;          /* _DISPATCHER_HEADER.Type */
+	uint8_t type;          /* _DISPATCHER_HEADER.Type; 0xff when it was not read */
 	const char *type_name; /* "Mutant", "Event", … when the object header says; else NULL */
 	uint64_t owner_thread; /* a mutant's OwnerThread, 0 when free or not a mutant */
 };

@@ -98,6 +98,8 @@ void kernel_close(struct kernel *kernel)
 	ptr_vec_release(&kernel->type_name_storage);
 	address_space_free(kernel->space);
 	u64_map_release(&kernel->type_by_pointer);
+	u64_map_release(&kernel->thread_list_of);
+	u64_map_release(&kernel->handle_page_of);
 	free(kernel);
 }
 

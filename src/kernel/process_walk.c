@@ -27,6 +27,13 @@ struct error *kernel_read_process(struct kernel *kernel, uint64_t eprocess, stru
 		error = kernel_need(kernel, p->eprocess_image_file_name, "_EPROCESS.ImageFileName");
 	if (error)
 		return error;
+	/* A profile loaded with --profile may place fields anywhere inside a
+	 * structure of up to 1 MiB; one block holds KERNEL_BLOCK_MAX bytes,
+	 * and ImageFileName is copied from it without a per-field check. */
+	if (extent > KERNEL_BLOCK_MAX)
+		return error_new(ERROR_UNSUPPORTED,
+				 "profile %s places _EPROCESS fields up to 0x%zx, past the 0x%x bytes read of one",
+				 kernel->profile->name, extent, (unsigned)KERNEL_BLOCK_MAX);
 	struct kernel_block block;
 	error = kernel_read_block(kernel, eprocess, extent, &block);
 	if (error)

@@ -69,6 +69,7 @@ static void decode_thread(struct kernel *kernel, const struct kernel_block *bloc
 struct thread_walk {
 	struct kernel *kernel;
 	const struct kernel_process *process;
+	uint64_t head;
 	size_t extent;
 	kernel_thread_visitor visit;
 	void *context;
@@ -79,6 +80,17 @@ static bool visit_entry(void *context, uint64_t entry)
 	struct thread_walk *walk = context;
 	struct kernel *kernel = walk->kernel;
 	uint64_t ethread = entry - (uint64_t)kernel->profile->ethread_thread_list_entry;
+	/* The map stores head + 1 so that no head reads as "not linked". */
+	uint64_t linked_by = (uint64_t)(uintptr_t)u64_map_get(&kernel->thread_list_of, entry);
+	if (linked_by && linked_by - 1 != walk->head) {
+		kernel_warn(kernel, walk->head,
+			    "the thread list of process 0x%" PRIx64 " at 0x%" PRIx64 ": entry 0x%" PRIx64
+			    " lies on the thread list at 0x%" PRIx64 " too; walk stopped",
+			    walk->process->address, walk->head, entry, linked_by - 1);
+		return false;
+	}
+	if (!linked_by)
+		u64_map_put(&kernel->thread_list_of, entry, (void *)(uintptr_t)(walk->head + 1));
 	struct kernel_block block;
 	struct error *error = kernel_read_block(kernel, ethread, walk->extent, &block);
 	if (error) {
@@ -103,8 +115,8 @@ struct error *kernel_walk_threads(struct kernel *kernel, const struct kernel_pro
 		error = kernel_need(kernel, p->ethread_cid, "_ETHREAD.Cid");
 	if (error)
 		return error;
-	struct thread_walk walk = { kernel, process, thread_extent(kernel), visit, context };
 	uint64_t head = process->address + (uint64_t)p->eprocess_thread_list_head;
+	struct thread_walk walk = { kernel, process, head, thread_extent(kernel), visit, context };
 	char what[96];
 	snprintf(what, sizeof what, "the thread list of process 0x%" PRIx64, process->address);
 	error = kernel_walk_list(kernel, head, what, visit_entry, &walk);

@@ -25,6 +25,7 @@ enum {
 	KOBJECT_GATE = 7,
 	KOBJECT_TIMER_NOTIFICATION = 8,
 	KOBJECT_TIMER_SYNCHRONIZATION = 9,
+	KOBJECT_UNREAD = 0xff, /* no _KOBJECTS value (they end below 0x20) */
 };
 enum { THREAD_WAITING = 5 }; /* _KTHREAD_STATE Waiting */
 
@@ -57,13 +58,21 @@ static void read_object(struct kernel *kernel, uint64_t thread, uint64_t address
 	const struct kernel_profile *p = kernel->profile;
 	memset(object, 0, sizeof *object);
 	object->address = address;
-	struct error *error = kernel_read_u8(kernel, address + (uint64_t)p->dispatcher_header_type, &object->type);
+	/* Type 0 is NotificationEvent: an object whose type is not read
+	 * keeps KOBJECT_UNREAD, which names no type, never 0.  A profile
+	 * loaded with --profile may lack _DISPATCHER_HEADER.Type. */
+	object->type = KOBJECT_UNREAD;
+	if (p->dispatcher_header_type == PROFILE_ABSENT)
+		return;
+	uint8_t type;
+	struct error *error = kernel_read_u8(kernel, address + (uint64_t)p->dispatcher_header_type, &type);
 	if (error) {
 		kernel_warn(kernel, thread, "thread 0x%" PRIx64 " waits on 0x%" PRIx64 ", which cannot be read (%s)",
 			    thread, address, error_detail(error));
 		error_free(error);
 		return;
 	}
+	object->type = type;
 	const char *expected = type_for_kobject(object->type);
 	uint64_t header;
 	struct kernel_block block;

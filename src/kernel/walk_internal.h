@@ -37,6 +37,15 @@ struct kernel {
 	maybe_u64 header_cookie; /* Win10+: ObHeaderCookie's low byte */
 	struct u64_map type_by_pointer; /* _OBJECT_TYPE address -> its name */
 	struct ptr_vec type_name_storage; /* owns those names */
+	/* ETHREAD.ThreadListEntry -> the ThreadListHead that linked it
+	 * (thread_walk.c): a thread lies on one process's list, and lists
+	 * that run into another's would make the walks cost processes ×
+	 * threads. */
+	struct u64_map thread_list_of;
+	/* A handle-table page -> the EPROCESS whose table linked it
+	 * (handle_table.c), for the same reason: processes sharing one
+	 * table would cost processes × 2^24 handles. */
+	struct u64_map handle_page_of;
 };
 
 /* A warning about the object at address, to the caller's sink. */

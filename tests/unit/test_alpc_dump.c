@@ -432,6 +432,60 @@ static void damaged_queue_and_pointers_are_warnings(void)
 	world_free(&world);
 }
 
+/* Ports whose queues run into another port's queue: each walk would read
+ * that chain again and keep it (ports × entries in time and memory on a
+ * hostile image).  An entry another list linked first cuts the list. */
+static void queues_that_share_one_chain(void)
+{
+	struct world world;
+	world_new(&world, "19041.3570", false);
+	struct forge_windows *w = world.w;
+	uint64_t server = forge_process(w, 0x2a0, "server.exe");
+	uint64_t owner = forge_alpc_connection_port(w, server, "\\RPC Control\\Owner");
+	uint64_t messages[4];
+	for (int i = 0; i < 4; i++) {
+		struct forge_alpc_message_spec spec = { .port = owner, .queue = FORGE_QUEUE_MAIN,
+							.message_id = 0x100 + (uint32_t)i };
+		messages[i] = forge_alpc_message(w, &spec);
+	}
+	uint64_t owner_head = forge_alpc_queue_head(w, owner, FORGE_QUEUE_MAIN);
+	uint64_t first = forge_kernel_read_pointer(w, owner_head);
+	uint64_t intruders[2];
+	for (int i = 0; i < 2; i++) {
+		intruders[i] = forge_alpc_connection_port(w, server, i ? "\\RPC Control\\B" : "\\RPC Control\\A");
+		forge_kernel_write_pointer(w, forge_alpc_queue_head(w, intruders[i], FORGE_QUEUE_PENDING), first);
+	}
+	CU_ASSERT_FATAL(world_open(&world));
+	struct kernel_process processes[] = { { .address = server, .pid = 0x2a0 } };
+	struct kernel_alpc_sources sources = { .kernel_base = known_u64(KERNEL_BASE) };
+	struct kernel_alpc_census census;
+	CU_ASSERT_PTR_NULL_FATAL(kernel_alpc_census(NULL, &world.reader, &sources, processes, 1, NULL, 0, &census));
+	CU_ASSERT_EQUAL_FATAL(census.ports.count, 3);
+	struct kernel_alpc_port *kept = u64_map_get(&census.port_by_address, owner);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kept);
+	CU_ASSERT_TRUE(kept->queues[KERNEL_ALPC_MAIN].complete);
+	CU_ASSERT_EQUAL_FATAL(kept->queues[KERNEL_ALPC_MAIN].entries.count, 4);
+	for (int i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(kept->queues[KERNEL_ALPC_MAIN].entries.items[i], messages[i]);
+	for (int i = 0; i < 2; i++) {
+		struct kernel_alpc_port *cut = u64_map_get(&census.port_by_address, intruders[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+		CU_ASSERT_FALSE(cut->queues[KERNEL_ALPC_PENDING].complete);
+		CU_ASSERT_EQUAL(cut->queues[KERNEL_ALPC_PENDING].entries.count, 0);
+		char expected[200];
+		snprintf(expected, sizeof expected,
+			 "ALPC port 0x%llx PendingQueue: entry 0 at 0x%llx lies on the list at 0x%llx too; "
+			 "the list is cut there",
+			 (unsigned long long)intruders[i], (unsigned long long)first,
+			 (unsigned long long)owner_head);
+		CU_ASSERT_TRUE(warned(&world.warnings, expected));
+	}
+	CU_ASSERT_EQUAL(census.messages.count, 4);
+	CU_ASSERT_EQUAL(world.warnings.count, 2);
+	kernel_alpc_census_release(&census);
+	world_free(&world);
+}
+
 /* ---- through the ipc room: scenarios into snapshots -------------------- */
 
 /* Writes scenario on layout and reads it for its IPC state. */
@@ -617,6 +671,7 @@ int main(void)
 		{ "ports by list and reference, messages by queue, waits", census_finds_ports_messages_and_waits },
 		{ "--pool-search finds a port nothing names", pool_search_finds_an_unlisted_port },
 		{ "a looping queue, absent pages, a wrong profile", damaged_queue_and_pointers_are_warnings },
+		{ "queues that share one chain", queues_that_share_one_chain },
 		{ NULL, NULL },
 	};
 	static const struct test_case scenarios[] = {

@@ -766,6 +766,135 @@ static void blink_that_does_not_point_back(void)
 	world_free(&d.world);
 }
 
+/* A thread list that runs into another process's: each walk would read
+ * the other's threads again (processes × threads on a hostile image); a
+ * thread another list linked first ends the walk, said once.  Walking
+ * the same list again is no damage. */
+static void thread_list_into_another_process(void)
+{
+	struct damaged d;
+	damaged_new(&d, "19041.3570");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t head1 = d.processes[1] + l->process.thread_list_head;
+	uint64_t head3 = d.processes[3] + l->process.thread_list_head;
+	uint64_t first = d.threads[0] + l->thread.thread_list_entry;
+	forge_kernel_write_pointer(d.world.w, head1, first);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("19041.3570")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+	struct threads owner = walk_threads(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL(owner.count, 4);
+	CU_ASSERT_EQUAL(d.world.log.count, 0);
+	struct threads intruder = walk_threads(&d.world, &processes.items[1]);
+	CU_ASSERT_EQUAL(intruder.count, 0);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "the thread list of process 0x%" PRIx64 " at 0x%" PRIx64 ": entry 0x%" PRIx64
+		 " lies on the thread list at 0x%" PRIx64 " too; walk stopped",
+		 d.processes[1], head1, first, head3);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, head1, text));
+	snprintf(text, sizeof text,
+		 "the thread list of process 0x%" PRIx64 " at 0x%" PRIx64 ": entry 0x%" PRIx64 " has Blink 0x%" PRIx64
+		 ", not the entry before it (0x%" PRIx64 ")",
+		 d.processes[1], head1, first, head3, head1);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, first, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 2);
+	struct threads again = walk_threads(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL(again.count, 4);
+	CU_ASSERT_EQUAL(again.items[3].address, d.threads[3]);
+	CU_ASSERT_EQUAL(d.world.log.count, 2);
+	world_free(&d.world);
+}
+
+/* Processes whose ObjectTable is another's: each walk would read the
+ * same pages again (processes × 2^24 handles on a hostile image); a page
+ * another process's table linked first is not read again. */
+static void handle_table_of_another_process(void)
+{
+	struct damaged d;
+	damaged_new(&d, "19041.3570");
+	const struct forge_layout *l = d.world.layout;
+	uint64_t table = forge_handle_table(d.world.w, d.processes[3]);
+	uint64_t code = forge_kernel_read_pointer(d.world.w, table + l->handle_table.table_code);
+	forge_kernel_write_pointer(d.world.w, d.processes[2] + l->process.object_table, table);
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, builtin("19041.3570")));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+	struct handles owner = walk_handles(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL(owner.count, 2);
+	struct handles borrower = walk_handles(&d.world, &processes.items[2]);
+	CU_ASSERT_EQUAL(borrower.count, 0);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "handle table 0x%" PRIx64 " of process 516: the page 0x%" PRIx64
+		 " belongs to the table of process 0x%" PRIx64 "; not read again",
+		 table, code & ~(uint64_t)3, d.processes[3]);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, table, text));
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	struct handles again = walk_handles(&d.world, &processes.items[3]);
+	CU_ASSERT_EQUAL(again.count, 2);
+	CU_ASSERT_EQUAL(d.world.log.count, 1);
+	world_free(&d.world);
+}
+
+/* A --profile file may place a field anywhere in a structure of up to
+ * 1 MiB: an _EPROCESS.ImageFileName past the one block a process is read
+ * in is said for each process, never copied from beyond the block. */
+static void image_name_past_the_block(void)
+{
+	struct damaged d;
+	damaged_new(&d, "19041.3570");
+	struct kernel_profile far = *builtin("19041.3570");
+	far.eprocess_image_file_name = 0xf0000;
+	CU_ASSERT_TRUE_FATAL(world_open(&d.world, &far));
+	struct processes processes = walk_processes(&d.world);
+	CU_ASSERT_EQUAL(processes.count, 0);
+	CU_ASSERT_EQUAL(d.world.log.count, 4);
+	char text[512];
+	snprintf(text, sizeof text,
+		 "EPROCESS 0x%" PRIx64 " cannot be read (profile 19041.3570 places _EPROCESS fields up to "
+		 "0xf0010, past the 0x1000 bytes read of one); skipped",
+		 d.processes[0]);
+	CU_ASSERT_TRUE(has_warning(&d.world.log, d.processes[0], text));
+	world_free(&d.world);
+}
+
+/* A wait object whose _DISPATCHER_HEADER.Type is not read keeps type
+ * 0xff (no _KOBJECTS value), never 0, which is NotificationEvent: once
+ * for an object in a page the image lacks, once for a --profile file
+ * without the Type field. */
+static void wait_object_type_unread(void)
+{
+	for (int absent_field = 0; absent_field < 2; absent_field++) {
+		struct damaged d;
+		damaged_new(&d, "19041.3570");
+		const struct forge_layout *l = d.world.layout;
+		uint64_t mutant = forge_mutant(d.world.w, 0, "\\BaseNamedObjects\\Lock");
+		uint64_t block = forge_thread_waits_on(d.world.w, d.threads[0], mutant);
+		uint64_t object = mutant;
+		struct kernel_profile profile = *builtin("19041.3570");
+		if (absent_field) {
+			profile.dispatcher_header_type = PROFILE_ABSENT;
+		} else {
+			object = forge_absent_kernel_page(d.world.w) + 0x40;
+			forge_kernel_write_pointer(d.world.w, block + l->wait_block.object, object);
+		}
+		CU_ASSERT_TRUE_FATAL(world_open(&d.world, &profile));
+		struct processes processes = walk_processes(&d.world);
+		CU_ASSERT_EQUAL_FATAL(processes.count, 4);
+		struct threads threads = walk_threads(&d.world, &processes.items[3]);
+		CU_ASSERT_EQUAL_FATAL(threads.count, 4);
+		const struct kernel_thread *t = &threads.items[0];
+		CU_ASSERT_EQUAL_FATAL(t->wait_object_count, 1);
+		CU_ASSERT_EQUAL(t->wait_objects[0].address, object);
+		CU_ASSERT_EQUAL(t->wait_objects[0].type, 0xff);
+		CU_ASSERT_PTR_NULL(t->wait_objects[0].type_name);
+		CU_ASSERT_EQUAL(t->wait_objects[0].owner_thread, 0);
+		CU_ASSERT_EQUAL(d.world.log.count, absent_field ? 0 : 1);
+		world_free(&d.world);
+	}
+}
+
 static const struct test_case probe_cases[] = {
 	{ "7601.24540 dump: 24540 beats 17514", probe_tells_7601_24540_from_17514 },
 	{ "7601.17514 dump: 17514 beats 24540", probe_tells_7601_17514_from_24540 },
@@ -780,6 +909,10 @@ static const struct test_case damage_cases[] = {
 	{ "a handle-table page absent", handle_page_absent },
 	{ "TableCode says 3 levels", table_code_of_three_levels },
 	{ "a Blink that does not point back", blink_that_does_not_point_back },
+	{ "a thread list into another process's", thread_list_into_another_process },
+	{ "a handle table of another process's", handle_table_of_another_process },
+	{ "--profile: ImageFileName past one block", image_name_past_the_block },
+	{ "a wait object whose type is not read", wait_object_type_unread },
 	{ NULL, NULL },
 };
 
