@@ -300,6 +300,42 @@ static void put_message_id(const struct lpc_text *t, uint64_t id)
 	fprintf(t->out, "%" PRIx64, id);
 }
 
+/* A message as one queue entry, with the port queueing it and its
+ * threads when known. */
+static void put_message_summary(const struct lpc_text *t, const struct message *m)
+{
+	put_message_lines(t, "", m);
+	if (m->queue_port.known) {
+		fputs("    Queued at port ", t->out);
+		put_prefixed_pointer(t, m->queue_port);
+		const struct port *port =
+			m->queue_port.value ? snapshot_find_port(t->snapshot, m->queue_port.value)
+					    : NULL;
+		if (port && port->name) {
+			fputs(" '", t->out);
+			put_text(t->out, port->name);
+			putc('\'', t->out);
+		}
+		putc('\n', t->out);
+	}
+	if (m->waiting_thread.known) {
+		fputs("    Client thread ", t->out);
+		put_pointer(t, m->waiting_thread);
+		fputs(" waiting a reply\n", t->out);
+	}
+	if (m->server_thread.known) {
+		fputs("    Server thread ", t->out);
+		put_pointer(t, m->server_thread);
+		fputs(" working on it\n", t->out);
+	}
+}
+
+static bool answer_prints_port(const struct lpc_answer *a, uint64_t address)
+{
+	const struct port *port = snapshot_find_port(a->snapshot, address);
+	return port && u64_map_get(&a->port_set, (uintptr_t)port);
+}
+
 static void put_message_search(const struct lpc_text *t, const struct lpc_answer *a,
 			       uint64_t id)
 {
@@ -335,6 +371,22 @@ static void put_message_search(const struct lpc_text *t, const struct lpc_answer
 		fputs(" in port queues ...\n", t->out);
 		put_port_blocks(t, a, a->rundown_port_count, a->ports.count);
 	}
+	/* A message no printed port queues (a free one, or one only the pool
+	 * search found) is shown as its own entry. */
+	bool heading = false;
+	for (size_t i = 0; i < a->messages.count; i++) {
+		const struct message *m = a->messages.items[i];
+		if (!m->address.known || (m->queue == QUEUE_LPC_MESSAGES && m->queue_port.known &&
+					   answer_prints_port(a, m->queue_port.value)))
+			continue;
+		if (!heading) {
+			fputs("Searching message ", t->out);
+			put_message_id(t, id);
+			fputs(" in messages ...\n", t->out);
+			heading = true;
+		}
+		put_message_summary(t, m);
+	}
 	if (!a->found) {
 		fputs("Message ", t->out);
 		put_message_id(t, id);
@@ -346,34 +398,8 @@ static void put_message_search(const struct lpc_text *t, const struct lpc_answer
 static void put_every_message(const struct lpc_text *t, const struct lpc_answer *a)
 {
 	fprintf(t->out, "Scanning %zu messages\n", a->messages.count);
-	for (size_t i = 0; i < a->messages.count; i++) {
-		const struct message *m = a->messages.items[i];
-		put_message_lines(t, "", m);
-		if (m->queue_port.known) {
-			fputs("    Queued at port ", t->out);
-			put_prefixed_pointer(t, m->queue_port);
-			const struct port *port = m->queue_port.value
-							  ? snapshot_find_port(t->snapshot,
-									       m->queue_port.value)
-							  : NULL;
-			if (port && port->name) {
-				fputs(" '", t->out);
-				put_text(t->out, port->name);
-				putc('\'', t->out);
-			}
-			putc('\n', t->out);
-		}
-		if (m->waiting_thread.known) {
-			fputs("    Client thread ", t->out);
-			put_pointer(t, m->waiting_thread);
-			fputs(" waiting a reply\n", t->out);
-		}
-		if (m->server_thread.known) {
-			fputs("    Server thread ", t->out);
-			put_pointer(t, m->server_thread);
-			fputs(" working on it\n", t->out);
-		}
-	}
+	for (size_t i = 0; i < a->messages.count; i++)
+		put_message_summary(t, a->messages.items[i]);
 }
 
 /* §3.2: "THREAD 894e13a8  Cid 02d4.0e28  WAIT: (Unknown) KernelMode" and
@@ -389,7 +415,8 @@ static void put_thread_lines(const struct lpc_text *t, const struct thread *thre
 	if (thread->state) {
 		fputs("  ", t->out);
 		put_text(t->out, thread->state);
-		putc(':', t->out);
+		if (thread->wait_reason)
+			putc(':', t->out);
 	}
 	if (thread->wait_reason) {
 		fputs(" (", t->out);

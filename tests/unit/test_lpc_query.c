@@ -418,6 +418,53 @@ static void loops_name_each_port_once(void)
 	      "       3  Port: 0xe2000000 Connection: 0xe4000000  Communication: 0xe3000000  '\n");
 }
 
+/* A free message no port queues (a reply, or one only the pool search
+ * found) is found by its id and shown as its own entry; a thread that is
+ * not waiting has no colon after its state. */
+static void unqueued_message_is_its_own_entry(void)
+{
+	struct snapshot *s = snapshot_new("pool.txt", "transcript");
+	s->system.arch = "x86";
+	struct message *m = snapshot_message(s, FLAVOR_LPC, known_u64(0x90007970),
+					     known_u64(0x2001), at(1));
+	m->lpc_state = "Free";
+	m->client_pid = known_u64(0x5c4);
+	m->client_tid = known_u64(0x5c8);
+	m->lpc_context = known_u64(0);
+	m->data_length = known_u64(8);
+	m->total_length = known_u64(0x20);
+	m->type = "LPC_REPLY";
+	struct thread *t = snapshot_thread(s, known_u64(0x900074e8), known_u64(0x3c0),
+					   known_u64(0x3d0), at(2));
+	t->state = "RUNNING";
+	t->lpc_serving_message_id = known_u64(0x2001);
+	snapshot_finish(s);
+	check(s, query_of(LPC_QUERY_MESSAGE, "2001", UNKNOWN_U64, known_u64(0x2001)),
+	      "Input: pool.txt\n"
+	      "\n"
+	      "Searching message 2001 in threads ...\n"
+	      "Server thread 900074e8 working on message 2001\n"
+	      "Searching message 2001 in messages ...\n"
+	      "90007970 - Free  Id=00002001  From: 05c4.05c8  Context=00000000\n"
+	      "    Length=00200008  Type=00000002 (LPC_REPLY)\n"
+	      "Done.\n");
+}
+
+static void a_running_server_has_no_colon(void)
+{
+	struct snapshot *s = snapshot_new("pool.txt", "transcript");
+	struct thread *t = snapshot_thread(s, known_u64(0x900074e8), known_u64(0x3c0),
+					   known_u64(0x3d0), at(2));
+	t->state = "RUNNING";
+	t->lpc_serving_message_id = known_u64(0x2001);
+	snapshot_finish(s);
+	check(s, query_of(LPC_QUERY_THREAD, NULL, UNKNOWN_U64, UNKNOWN_U64),
+	      "Input: pool.txt\n"
+	      "\n"
+	      "THREAD 900074e8  Cid 03c0.03d0  RUNNING\n"
+	      "    LPC Server thread working on message Id 2001\n");
+}
+
 /* Server 2003 x64: pointers print 16 digits. */
 static void x64_pointers_are_sixteen_digits(void)
 {
@@ -609,6 +656,8 @@ int main(void)
 		{ "nothing found is said in one line", nothing_found_is_said_in_one_line },
 		{ "x64 pointers are sixteen digits", x64_pointers_are_sixteen_digits },
 		{ "loops name each port once", loops_name_each_port_once },
+		{ "unqueued message is its own entry", unqueued_message_is_its_own_entry },
+		{ "a running server has no colon", a_running_server_has_no_colon },
 		{ NULL, NULL },
 	};
 	static const struct test_case json[] = {
