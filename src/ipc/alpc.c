@@ -125,6 +125,14 @@ static void fill_port(struct snapshot *snapshot, const struct kernel_alpc_port *
 		for (size_t i = 0; i < count; i++)
 			u64_vec_push(&into->messages, queue->entries.items[i]);
 	}
+	/* What the completion queue links; a walk cut short leaves the
+	 * count unknown (a KQUEUE stores no count of its threads). */
+	if (k->registered_walked) {
+		for (size_t i = 0; i < k->registered_threads.count; i++)
+			u64_vec_push_unique(&port->registered_threads, k->registered_threads.items[i]);
+		if (k->registered_complete)
+			port->registered_thread_count = known_u64(k->registered_threads.count);
+	}
 }
 
 static const struct kernel_alpc_port *census_port(const struct kernel_alpc_census *census, uint64_t address)

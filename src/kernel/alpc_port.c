@@ -7,7 +7,8 @@
  * or ClientCommunicationPort (struct-offsets.md "Facts that are not
  * publicly documented": u1.s1.Type's numbers are not public).  Queues hold
  * _KALPC_MESSAGE.Entry links; the WaitQueue holds
- * ETHREAD.AlpcWaitListEntry links. */
+ * ETHREAD.AlpcWaitListEntry links; the completion queue's ThreadListHead
+ * holds _KTHREAD.QueueListEntry links. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,39 @@ static void walk_queues(const struct kernel_reader *reader, const struct alpc_by
 	}
 }
 
+/* A completion queue serves a thread pool; Windows' default pool maximum
+ * is 512 threads, so more than this many is a damaged or hostile list.
+ * Ports may share one completion queue, so the cap bounds ports × cap. */
+enum { REGISTERED_THREAD_CAP = 1024 };
+
+/* The threads registered with the port's IO completion object: the
+ * _KQUEUE that CompletionPort names keeps them on ThreadListHead, each
+ * linked through its _KTHREAD.QueueListEntry (Tcb lies at offset 0 of the
+ * ETHREAD).  Offsets: JPCERT ISF and Volatility 2 vtypes under
+ * ../shared/symbols (_KQUEUE.ThreadListHead 0x30 on every x64 build,
+ * _KTHREAD.QueueListEntry 0x1b8 Vista, 0x1c8 7601, 0x208 9600 onwards).
+ * No shared walk map: several ports may name one queue. */
+static void walk_registered_threads(const struct kernel_reader *reader, struct kernel_alpc_port *port)
+{
+	const struct kernel_profile *p = reader->profile;
+	if (!port->completion_port || p->kqueue_thread_list_head == PROFILE_ABSENT ||
+	    p->kthread_queue_list_entry == PROFILE_ABSENT)
+		return;
+	if (!alpc_kernel_pointer(reader, port->completion_port)) {
+		alpc_warn(reader, port->address,
+			  "ALPC port 0x%llx: CompletionPort 0x%llx is not a kernel address",
+			  (unsigned long long)port->address, (unsigned long long)port->completion_port);
+		return;
+	}
+	char what[96];
+	snprintf(what, sizeof what, "ALPC port 0x%llx CompletionPort 0x%llx ThreadListHead",
+		 (unsigned long long)port->address, (unsigned long long)port->completion_port);
+	port->registered_walked = true;
+	alpc_walk_list(reader, port->completion_port + (uint64_t)p->kqueue_thread_list_head,
+		       p->kthread_queue_list_entry, REGISTERED_THREAD_CAP, port->address, what,
+		       &port->registered_threads, &port->registered_complete);
+}
+
 struct error *kernel_alpc_port_read(const struct kernel_reader *reader, uint64_t address,
 				    struct kernel_alpc_port *port)
 {
@@ -226,6 +260,7 @@ struct error *alpc_port_read_linked(const struct kernel_reader *reader, uint64_t
 	read_attributes(reader, &bytes, port);
 	read_communication_info(reader, port);
 	walk_queues(reader, &bytes, linked, port);
+	walk_registered_threads(reader, port);
 	free(buffer);
 	return NULL;
 }
@@ -238,4 +273,5 @@ void kernel_alpc_port_release(struct kernel_alpc_port *port)
 	port->name = NULL;
 	for (int q = 0; q < KERNEL_ALPC_QUEUE_COUNT; q++)
 		u64_vec_release(&port->queues[q].entries);
+	u64_vec_release(&port->registered_threads);
 }

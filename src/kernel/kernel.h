@@ -323,6 +323,13 @@ struct kernel_alpc_port {
 	uint32_t attribute_flags;     /* PortAttributes.Flags */
 	uint64_t max_message_length;  /* PortAttributes.MaxMessageLength */
 	struct kernel_alpc_port_queue queues[KERNEL_ALPC_QUEUE_COUNT];
+	/* The threads registered with CompletionPort, a _KQUEUE: its
+	 * ThreadListHead, linked through _KTHREAD.QueueListEntry (ETHREAD
+	 * addresses, in list order).  registered_walked: a CompletionPort was
+	 * set and the profile has both fields; registered_complete: the walk
+	 * came back to the head. */
+	bool registered_walked, registered_complete;
+	struct u64_vec registered_threads;
 	unsigned found_by;     /* KERNEL_ALPC_FOUND_* bits */
 };
 

@@ -311,6 +311,7 @@ enum forge_block_kind {
 	FORGE_BLOCK_ALPC_MESSAGE,       /* _KALPC_MESSAGE */
 	FORGE_BLOCK_LPC_MESSAGE,        /* _LPCP_MESSAGE */
 	FORGE_BLOCK_LPC_QUEUE,          /* _LPCP_NONPAGED_PORT_QUEUE (its semaphore first) */
+	FORGE_BLOCK_KQUEUE,             /* _KQUEUE: an ALPC port's CompletionPort */
 	FORGE_BLOCK_KIND_COUNT,
 };
 void forge_place_next_block(struct forge_windows *windows, enum forge_block_kind kind, uint64_t va);
@@ -438,6 +439,12 @@ uint64_t forge_alpc_message(struct forge_windows *windows, const struct forge_al
 /* thread waits for a message on port: its AlpcWaitListEntry is on the
  * port's WaitQueue, WaitQueueLength goes up. */
 void forge_alpc_wait_for_message(struct forge_windows *windows, uint64_t port, uint64_t thread);
+/* thread is registered with port's IO completion object: the port's
+ * CompletionPort names a _KQUEUE (made on the first call, a
+ * FORGE_BLOCK_KQUEUE block, dispatcher Type QueueObject 4) whose
+ * ThreadListHead links the thread's _KTHREAD.QueueListEntry at the tail.
+ * Returns the _KQUEUE (0 on misuse). */
+uint64_t forge_alpc_register_thread(struct forge_windows *windows, uint64_t port, uint64_t thread);
 /* A port's settings: u1.State bits or'ed in (at the layout's positions,
  * forge_windows_layout(w)->alpc_port.waitable etc.), PortAttributes,
  * SequenceNo and PortContext. */

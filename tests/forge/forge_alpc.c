@@ -265,6 +265,30 @@ void forge_alpc_wait_for_message(struct forge_windows *windows, uint64_t port, u
 	add_u32(windows, port + l->alpc_port.wait_queue_length, 1);
 }
 
+/* The queue's dispatcher header says QueueObject (_KOBJECTS in every
+ * jpcert ISF file); ThreadListHead and QueueListEntry: forge_layouts.h
+ * (_KQUEUE, _KTHREAD from the raw symbol files). */
+uint64_t forge_alpc_register_thread(struct forge_windows *windows, uint64_t port, uint64_t thread)
+{
+	const struct forge_layout *l = &windows->layout;
+	if (!has_alpc(windows, "forge_alpc_register_thread") ||
+	    !forge_find_port(windows, port, "forge_alpc_register_thread") ||
+	    !forge_find_thread(windows, thread, "forge_alpc_register_thread"))
+		return 0;
+	uint64_t queue = forge_kernel_read_pointer(windows, port + l->alpc_port.completion_port);
+	if (!queue) {
+		queue = forge_kernel_alloc_block(windows, FORGE_BLOCK_KQUEUE, l->kqueue.size,
+						 forge_pool_tag(FORGE_POOL_KQUEUE));
+		if (!queue)
+			return 0;
+		forge_dispatcher_header(windows, queue + l->kqueue.header, FORGE_KOBJECT_QUEUE, 0);
+		forge_list_init(windows, queue + l->kqueue.thread_list_head);
+		forge_kernel_write_pointer(windows, port + l->alpc_port.completion_port, queue);
+	}
+	forge_list_insert_tail(windows, queue + l->kqueue.thread_list_head, thread + l->thread.queue_list_entry);
+	return queue;
+}
+
 void forge_alpc_port_set(struct forge_windows *windows, uint64_t port,
 			 const struct forge_alpc_port_settings *settings)
 {

@@ -47,6 +47,8 @@ uint32_t forge_pool_tag(enum forge_pool_use use)
 		return forge_tag("FgMs");
 	case FORGE_POOL_LPC_MESSAGE:
 		return forge_tag("LpcM");
+	case FORGE_POOL_KQUEUE:
+		return forge_tag("FgKq");
 	case FORGE_POOL_LPC_QUEUE:
 	default:
 		return forge_tag("FgLq");

@@ -91,7 +91,7 @@ struct forge_layout {
 	struct {
 		uint32_t size, kthread_size, kthread_state, wait_reason, wait_mode, wait_time,
 			apc_state_process, kthread_process, wait_block_list, wait_block,
-			kthread_thread_list_entry, create_time, cid, threads_process,
+			kthread_thread_list_entry, queue_list_entry, create_time, cid, threads_process,
 			start_address, win32_start_address, thread_list_entry,
 			alpc_message_id, alpc_message, alpc_wait_list_entry,
 			lpc_reply_chain, lpc_reply_semaphore, lpc_reply_message, lpc_waiting_on_port,
@@ -159,6 +159,9 @@ struct forge_layout {
 		uint32_t size, entry, sender_port, replied_to_thread, port_context, request;
 	} lpc_message;
 	struct { uint32_t size; } ksemaphore;
+	/* an IO completion object: ALPC_PORT.CompletionPort; its registered
+	 * threads hang on ThreadListHead by _KTHREAD.QueueListEntry */
+	struct { uint32_t size, header, thread_list_head; } kqueue;
 };
 
 /* The layouts, oldest first; the count is FORGE_LAYOUT_COUNT. */

@@ -176,6 +176,7 @@ FIELDS = [
                 ('kthread_process', '_ETHREAD', 'Tcb.Process'), ('wait_block_list', '_ETHREAD', 'Tcb.WaitBlockList'),
                 ('wait_block', '_ETHREAD', 'Tcb.WaitBlock'),
                 ('kthread_thread_list_entry', '_ETHREAD', 'Tcb.ThreadListEntry'),
+                ('queue_list_entry', '_ETHREAD', 'Tcb.QueueListEntry'),
                 ('create_time', '_ETHREAD', 'CreateTime'), ('cid', '_ETHREAD', 'Cid'),
                 ('threads_process', '_ETHREAD', 'ThreadsProcess'), ('start_address', '_ETHREAD', 'StartAddress'),
                 ('win32_start_address', '_ETHREAD', 'Win32StartAddress'),
@@ -267,6 +268,8 @@ FIELDS = [
         ('entry', 'Entry'), ('sender_port', 'SenderPort'), ('replied_to_thread', 'RepliedToThread'),
         ('port_context', 'PortContext'), ('request', 'Request')]]),
     ('ksemaphore', [('size', '_KSEMAPHORE', S)]),
+    ('kqueue', [('size', '_KQUEUE', S), ('header', '_KQUEUE', 'Header'),
+                ('thread_list_head', '_KQUEUE', 'ThreadListHead')]),
 ]
 
 RVAS = [('kd_debugger_data_block', 'KdDebuggerDataBlock'), ('kdp_data_block_encoded', 'KdpDataBlockEncoded'),

@@ -90,7 +90,7 @@ uint64_t forge_global(struct forge_windows *windows, uint32_t rva, uint64_t size
 uint32_t forge_object_pool_tag(const struct forge_windows *windows, enum forge_object_type type);
 enum forge_pool_use {
 	FORGE_POOL_NAME, FORGE_POOL_HANDLE_TABLE, FORGE_POOL_COMMUNICATION_INFO, FORGE_POOL_ALPC_MESSAGE,
-	FORGE_POOL_LPC_MESSAGE, FORGE_POOL_LPC_QUEUE,
+	FORGE_POOL_LPC_MESSAGE, FORGE_POOL_LPC_QUEUE, FORGE_POOL_KQUEUE,
 };
 uint32_t forge_pool_tag(enum forge_pool_use use);
 
@@ -113,6 +113,7 @@ enum {
 	FORGE_KOBJECT_EVENT_NOTIFICATION = 0,
 	FORGE_KOBJECT_MUTANT = 2,
 	FORGE_KOBJECT_PROCESS = 3,
+	FORGE_KOBJECT_QUEUE = 4,
 	FORGE_KOBJECT_SEMAPHORE = 5,
 	FORGE_KOBJECT_THREAD = 6,
 };

@@ -67,7 +67,7 @@ struct forge_scenario_facts *forge_scenario_replay_win10_smss(struct forge_windo
 	 * (§5.5.5) is WeChat, the forge's guess */
 	uint64_t client = scenario_process(&s, 0x994, "WeChat.exe");
 	forge_place_next_object(w, FORGE_TYPE_THREAD, 0xffffc48d8895b080ULL);
-	scenario_thread(&s, smss, 0x208, FORGE_THREAD_WAITING, FORGE_WAIT_WR_QUEUE);
+	uint64_t registered = scenario_thread(&s, smss, 0x208, FORGE_THREAD_WAITING, FORGE_WAIT_WR_QUEUE);
 	/* WaitReason Suspended (5, struct-offsets.md "Enumerations"): the
 	 * debugger still prints the ALPC line (§3.2) */
 	forge_place_next_object(w, FORGE_TYPE_THREAD, 0xffffc48da6de0700ULL);
@@ -76,8 +76,9 @@ struct forge_scenario_facts *forge_scenario_replay_win10_smss(struct forge_windo
 	forge_place_next_block(w, FORGE_BLOCK_COMMUNICATION_INFO, 0xffffa4805c1ca610ULL);
 	uint64_t sm_api = placed_listen(&s, 0xffffc48d8895de20ULL, smss, "\\SmApiPort");
 	forge_alpc_port_set(w, sm_api, &(struct forge_alpc_port_settings){ .sequence_no = 5 });
-	forge_kernel_write_pointer(w, sm_api + forge_windows_layout(w)->alpc_port.completion_port,
-				   0xffffc48d888ee1c0ULL);
+	/* "1 thread(s) are registered with port IO completion object" */
+	forge_place_next_block(w, FORGE_BLOCK_KQUEUE, 0xffffc48d888ee1c0ULL);
+	forge_alpc_register_thread(w, sm_api, registered);
 	/* SbApiPort's directory is not printed: csrss's session directory */
 	uint64_t sb0 = placed_listen(&s, 0xffffc48d8b63cb70ULL, csrss0, "\\Windows\\SbApiPort");
 	uint64_t sb1 = placed_listen(&s, 0xffffc48d8b6fae20ULL, csrss1, "\\Sessions\\1\\Windows\\SbApiPort");

@@ -126,6 +126,7 @@ struct connection {
 	uint64_t server, client, listener_port, client_port, server_port;
 	uint64_t caller, worker, listener, idle;
 	uint64_t queued, received, canceled;
+	uint64_t completion; /* the listener port's _KQUEUE */
 };
 
 static void forge_connection(struct world *world, struct connection *c)
@@ -168,6 +169,9 @@ static void forge_connection(struct world *world, struct connection *c)
 	};
 	c->canceled = forge_alpc_message(w, &canceled);
 	forge_alpc_wait_for_message(w, c->listener_port, c->listener);
+	/* the listener's pool: two threads on its IO completion queue */
+	c->completion = forge_alpc_register_thread(w, c->listener_port, c->worker);
+	forge_alpc_register_thread(w, c->listener_port, c->listener);
 }
 
 static void port_reads_back(const char *column)
@@ -204,6 +208,13 @@ static void port_reads_back(const char *column)
 	CU_ASSERT_EQUAL_FATAL(port.queues[KERNEL_ALPC_WAIT].entries.count, 1);
 	CU_ASSERT_EQUAL(port.queues[KERNEL_ALPC_WAIT].entries.items[0], c.listener);
 	CU_ASSERT_EQUAL(port.queues[KERNEL_ALPC_WAIT].stored_length, 1);
+	CU_ASSERT_NOT_EQUAL(c.completion, 0);
+	CU_ASSERT_EQUAL(port.completion_port, c.completion);
+	CU_ASSERT_TRUE(port.registered_walked);
+	CU_ASSERT_TRUE(port.registered_complete);
+	CU_ASSERT_EQUAL_FATAL(port.registered_threads.count, 2);
+	CU_ASSERT_EQUAL(port.registered_threads.items[0], c.worker);
+	CU_ASSERT_EQUAL(port.registered_threads.items[1], c.listener);
 	kernel_alpc_port_release(&port);
 
 	error = kernel_alpc_port_read(&world.reader, c.server_port, &port);
@@ -217,6 +228,10 @@ static void port_reads_back(const char *column)
 	CU_ASSERT_EQUAL(port.queues[KERNEL_ALPC_PENDING].entries.items[0], c.received);
 	CU_ASSERT_EQUAL_FATAL(port.queues[KERNEL_ALPC_CANCELED].entries.count, 1);
 	CU_ASSERT_EQUAL(port.queues[KERNEL_ALPC_CANCELED].entries.items[0], c.canceled);
+	/* no completion port: nothing walked */
+	CU_ASSERT_EQUAL(port.completion_port, 0);
+	CU_ASSERT_FALSE(port.registered_walked);
+	CU_ASSERT_EQUAL(port.registered_threads.count, 0);
 	kernel_alpc_port_release(&port);
 
 	error = kernel_alpc_port_read(&world.reader, c.client_port, &port);
@@ -429,6 +444,54 @@ static void damaged_queue_and_pointers_are_warnings(void)
 	CU_ASSERT_PTR_NULL_FATAL(kernel_alpc_census(NULL, &world.reader, &sources, processes, 2, threads, 1, &census));
 	CU_ASSERT_EQUAL(census.wait_count, 0);
 	kernel_alpc_census_release(&census);
+	world_free(&world);
+}
+
+/* The completion queue's thread list: a loop is cut with a warning after
+ * the threads it linked; a CompletionPort in an absent page is a warning
+ * and no threads, the port still read. */
+static void damaged_completion_queue_is_a_warning(void)
+{
+	struct world world;
+	world_new(&world, "19041.3570", false);
+	struct forge_windows *w = world.w;
+	uint64_t server = forge_process(w, 0x2a0, "server.exe");
+	uint64_t threads[3];
+	for (int i = 0; i < 3; i++)
+		threads[i] = forge_thread(w, server, 0x2b0 + 4 * (uint64_t)i, FORGE_THREAD_WAITING,
+					  FORGE_WAIT_WR_QUEUE);
+	uint64_t looped = forge_alpc_connection_port(w, server, "\\RPC Control\\LoopedPool");
+	uint64_t queue = 0;
+	for (int i = 0; i < 3; i++)
+		queue = forge_alpc_register_thread(w, looped, threads[i]);
+	/* the third thread's QueueListEntry.Flink goes back to the first */
+	forge_damage_list_loop(w, queue + forge_windows_layout(w)->kqueue.thread_list_head, 2);
+	uint64_t absent_queue = forge_alpc_connection_port(w, server, "\\RPC Control\\AbsentPool");
+	uint64_t absent = forge_absent_kernel_page(w);
+	forge_kernel_write_pointer(w, absent_queue + forge_windows_layout(w)->alpc_port.completion_port, absent);
+	CU_ASSERT_FATAL(world_open(&world));
+
+	struct kernel_alpc_port port;
+	CU_ASSERT_PTR_NULL_FATAL(kernel_alpc_port_read(&world.reader, looped, &port));
+	CU_ASSERT_EQUAL(port.completion_port, queue);
+	CU_ASSERT_TRUE(port.registered_walked);
+	CU_ASSERT_FALSE(port.registered_complete);
+	CU_ASSERT_EQUAL_FATAL(port.registered_threads.count, 3);
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(port.registered_threads.items[i], threads[i]);
+	CU_ASSERT_TRUE(warned(&world.warnings, "ThreadListHead: entry 3 links back to"));
+	CU_ASSERT_EQUAL(world.warnings.address[0], looped);
+	kernel_alpc_port_release(&port);
+
+	world.warnings.count = 0;
+	CU_ASSERT_PTR_NULL_FATAL(kernel_alpc_port_read(&world.reader, absent_queue, &port));
+	CU_ASSERT_EQUAL(port.completion_port, absent);
+	CU_ASSERT_FALSE(port.registered_complete);
+	CU_ASSERT_EQUAL(port.registered_threads.count, 0);
+	CU_ASSERT_EQUAL_FATAL(world.warnings.count, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(world.warnings.text[0], "ThreadListHead: the list head at"));
+	CU_ASSERT_EQUAL(world.warnings.address[0], absent_queue);
+	kernel_alpc_port_release(&port);
 	world_free(&world);
 }
 
@@ -648,6 +711,28 @@ static void scenario_reads_whole(const char *scenario, bool pool_search)
 	}
 }
 
+/* §3.5: "1 thread(s) are registered with port IO completion object:"
+ * under SmApiPort, thread ffffc48d8895b080 (01d8.0208); no other port of
+ * the replay has a completion queue. */
+static void replay_registered_threads(void)
+{
+	struct forge_scenario_system system = { 0 };
+	struct snapshot *snapshot = scenario_snapshot("replay-win10-smss", NULL, false, &system);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(snapshot);
+	const struct port *sm_api = snapshot_find_port(snapshot, 0xffffc48d8895de20ULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sm_api);
+	CU_ASSERT_KNOWN_EQUAL(sm_api->completion_port, 0xffffc48d888ee1c0ULL);
+	CU_ASSERT_KNOWN_EQUAL(sm_api->registered_thread_count, 1);
+	CU_ASSERT_EQUAL_FATAL(sm_api->registered_threads.count, 1);
+	CU_ASSERT_EQUAL(sm_api->registered_threads.items[0], 0xffffc48d8895b080ULL);
+	size_t with_registered = 0;
+	for (size_t i = 0; i < snapshot->ports.count; i++)
+		with_registered += ((const struct port *)snapshot->ports.items[i])->registered_threads.count;
+	CU_ASSERT_EQUAL(with_registered, 1);
+	snapshot_free(snapshot);
+	forge_scenario_system_free(&system);
+}
+
 static void deadlock_2(void) { scenario_reads_whole("deadlock-2", false); }
 static void cycle_3(void) { scenario_reads_whole("cycle-3", false); }
 static void chain_6_mutant(void) { scenario_reads_whole("chain-6-mutant", false); }
@@ -672,6 +757,7 @@ int main(void)
 		{ "--pool-search finds a port nothing names", pool_search_finds_an_unlisted_port },
 		{ "a looping queue, absent pages, a wrong profile", damaged_queue_and_pointers_are_warnings },
 		{ "queues that share one chain", queues_that_share_one_chain },
+		{ "a looping completion queue, one in an absent page", damaged_completion_queue_is_a_warning },
 		{ NULL, NULL },
 	};
 	static const struct test_case scenarios[] = {
@@ -683,6 +769,8 @@ int main(void)
 		{ "canceled on every layout", canceled },
 		{ "self-connection on every layout", self_connection },
 		{ "pool-only with --pool-search on every layout", pool_only },
+		{ "replay-win10-smss: the thread registered with SmApiPort's completion queue",
+		  replay_registered_threads },
 		{ NULL, NULL },
 	};
 	static const struct test_suite suites[] = {
