@@ -19,3 +19,7 @@ dist_check_SCRIPTS += tests/e2e/test_profile_cli
 # chain-6-mutant through scan/cycles/report, and a dump cut short.
 TESTS += tests/e2e/test_dump_reports
 dist_check_SCRIPTS += tests/e2e/test_dump_reports
+# Issue 5 over forged XP/2003 dumps: the LPC deadlock's cycle, csrss's
+# ApiPort read whole, --pool-search finding the pool-only message.
+TESTS += tests/e2e/test_lpc_dump_cli
+dist_check_SCRIPTS += tests/e2e/test_lpc_dump_cli
