@@ -41,6 +41,10 @@ static enum queue_kind queue_kind_of(enum kernel_alpc_queue queue)
 	}
 }
 
+/* A Type flag (System Informer phnt ntlpcapi.h): the sender awaits a
+ * reply or a cancel. */
+enum { LPC_CONTINUATION_REQUIRED = 0x2000 };
+
 /* PORT_MESSAGE u2.s2.Type's low byte: the LPC_* message types (System
  * Informer phnt ntlpcapi.h); the high bits are flags
  * (LPC_KERNELMODE_MESSAGE 0x8000, LPC_NO_IMPERSONATE 0x4000). */
@@ -153,6 +157,15 @@ static void fill_message(struct snapshot *snapshot, const struct kernel_alpc_cen
 	m->canceled = yes_no(k->canceled);
 	m->release = yes_no(k->release);
 	m->reply_wait_reply = yes_no(k->reply_wait_reply);
+	/* !alpc /m's Continuation: PORT_MESSAGE u2.s2.Type's
+	 * LPC_CONTINUATION_REQUIRED, 0x2000 (System Informer phnt
+	 * ntlpcapi.h: set by the send path, ALPC_REQUEST = it | LPC_REQUEST;
+	 * the sender awaits a reply or a cancel).  §3.4's synchronous
+	 * LPC_REQUEST prints Yes.  A Type of 0 was not read (no queued
+	 * message is LPC_NEW_MESSAGE): unknown.  QuotaCharged stays unknown:
+	 * no public source says which bit or field it is. */
+	if (k->type)
+		m->continuation = yes_no((k->type & LPC_CONTINUATION_REQUIRED) != 0);
 	m->owner_port = pointer(k->owner_port);
 	const struct kernel_alpc_port *owner = census_port(census, k->owner_port);
 	if (owner)

@@ -150,7 +150,8 @@ static void forge_connection(struct world *world, struct connection *c)
 		.port = c->listener_port, .queue = FORGE_QUEUE_MAIN, .owner_port = c->client_port,
 		.waiting_thread = c->caller, .message_id = 0xbfc, .callback_id = 0x1fef27,
 		.sequence_no = 0x4d4d4, .queue_type = 1, .reply_wait_reply = true, .data_length = 0x68,
-		.type = 1, .client_context = 0x25599e0, .port_context = 0x30d640,
+		.type = 0x2001, /* ALPC_REQUEST: LPC_REQUEST | LPC_CONTINUATION_REQUIRED (phnt) */
+		.client_context = 0x25599e0, .port_context = 0x30d640,
 		.view = 0xffffb000000f0000ULL, .security_data = 0xffffb000000f1000ULL,
 	};
 	c->queued = forge_alpc_message(w, &queued);
@@ -247,7 +248,7 @@ static void port_reads_back(const char *column)
 	CU_ASSERT_EQUAL(m.message_id, 0xbfc);
 	CU_ASSERT_EQUAL(m.callback_id, 0x1fef27);
 	CU_ASSERT_EQUAL(m.sequence_no, 0x4d4d4);
-	CU_ASSERT_EQUAL(m.type, 1);
+	CU_ASSERT_EQUAL(m.type, 0x2001);
 	CU_ASSERT_EQUAL(m.data_length, 0x68);
 	CU_ASSERT_EQUAL(m.total_length, 0x68 + 0x28);
 	CU_ASSERT_EQUAL(m.client_pid, 0x3b4);
@@ -733,6 +734,59 @@ static void replay_registered_threads(void)
 	forge_scenario_system_free(&system);
 }
 
+/* The connection through the ipc room, in a system with a kernel image
+ * the profile choice knows (forge_scenario_system_new): Continuation
+ * from PORT_MESSAGE Type's LPC_CONTINUATION_REQUIRED (0x2000), unknown
+ * for a Type of 0; the listener's registered threads in list order. */
+static struct connection made_connection;
+
+static struct forge_scenario_facts *make_connection(struct forge_windows *w)
+{
+	struct world world = { .w = w };
+	forge_connection(&world, &made_connection);
+	return NULL;
+}
+
+static void connection_into_snapshot(void)
+{
+	const struct forge_scenario scenario = { .name = "connection", .make = make_connection };
+	struct forge_scenario_system system = { 0 };
+	struct error *error = forge_scenario_system_new(&scenario, forge_layout_named("19041.3570"),
+							FORGE_ALPC_HANDLE_TABLE_AS_LAYOUT, &system);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/connection.dmp", test_temp_dir());
+	if (!error)
+		error = forge_write_dump(system.forge, FORGE_WINDOWS_FULL, path);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	const struct connection *c = &made_connection;
+	struct ptr_vec snapshots = { 0 };
+	ipc_read_dump(path, &(struct dump_read_options){ .reading = READ_IPC_STATE }, &snapshots);
+	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
+	struct snapshot *snapshot = snapshots.items[0];
+	const struct message *queued = snapshot_find_message(snapshot, c->queued);
+	const struct message *received = snapshot_find_message(snapshot, c->received);
+	const struct message *canceled = snapshot_find_message(snapshot, c->canceled);
+	if (!queued)
+		print_diagnostics(snapshot);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(queued);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(received);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(canceled);
+	CU_ASSERT_STRING_EQUAL(queued->type, "LPC_REQUEST");
+	CU_ASSERT_EQUAL(queued->continuation, YES);
+	CU_ASSERT_EQUAL(received->continuation, NO);
+	CU_ASSERT_EQUAL(canceled->continuation, YES_NO_UNKNOWN);
+	CU_ASSERT_EQUAL(queued->quota_charged, YES_NO_UNKNOWN); /* no public source gives it */
+	const struct port *listener = snapshot_find_port(snapshot, c->listener_port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(listener);
+	CU_ASSERT_KNOWN_EQUAL(listener->registered_thread_count, 2);
+	CU_ASSERT_EQUAL_FATAL(listener->registered_threads.count, 2);
+	CU_ASSERT_EQUAL(listener->registered_threads.items[0], c->worker);
+	CU_ASSERT_EQUAL(listener->registered_threads.items[1], c->listener);
+	snapshot_free(snapshot);
+	ptr_vec_release(&snapshots);
+	forge_scenario_system_free(&system);
+}
+
 static void deadlock_2(void) { scenario_reads_whole("deadlock-2", false); }
 static void cycle_3(void) { scenario_reads_whole("cycle-3", false); }
 static void chain_6_mutant(void) { scenario_reads_whole("chain-6-mutant", false); }
@@ -769,6 +823,7 @@ int main(void)
 		{ "canceled on every layout", canceled },
 		{ "self-connection on every layout", self_connection },
 		{ "pool-only with --pool-search on every layout", pool_only },
+		{ "a connection into a snapshot: Continuation, registered threads", connection_into_snapshot },
 		{ "replay-win10-smss: the thread registered with SmApiPort's completion queue",
 		  replay_registered_threads },
 		{ NULL, NULL },
