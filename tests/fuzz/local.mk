@@ -12,6 +12,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_profile_isf
 FUZZ_TARGETS += tests/fuzz/fuzz_kernel_walks
 # ALPC ports, messages, the census and the pool search over damaged memory.
 FUZZ_TARGETS += tests/fuzz/fuzz_alpc_walk
+# LPC ports, messages, the census and the pool search over damaged memory.
+FUZZ_TARGETS += tests/fuzz/fuzz_lpc_walk
 # `alpcgraph lpc`: every !lpc query over whatever a transcript gives.
 FUZZ_TARGETS += tests/fuzz/fuzz_lpc_query
 if ENABLE_FUZZERS
@@ -46,6 +48,9 @@ tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_alpc_walk_SOURCES = tests/fuzz/fuzz_alpc_walk.c
 tests_fuzz_fuzz_alpc_walk_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_alpc_walk_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_lpc_walk_SOURCES = tests/fuzz/fuzz_lpc_walk.c
+tests_fuzz_fuzz_lpc_walk_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_lpc_walk_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_lpc_query_SOURCES = tests/fuzz/fuzz_lpc_query.c
 tests_fuzz_fuzz_lpc_query_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_lpc_query_LDADD = $(ALPCGRAPH_LIBS)
