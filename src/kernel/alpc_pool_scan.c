@@ -16,25 +16,13 @@
  * CommunicationInfo is a kernel pointer, and one of the ports that
  * communication info names translates to this very physical address —
  * which also gives the port's virtual address (or else an empty queue's
- * LIST_ENTRY, which points at itself).  Pages are read where the dump
- * maps them (page_extent.data, zero-copy), else copied one at a time. */
+ * LIST_ENTRY, which points at itself).  The pages come from
+ * physical_scan_pages (zero-copy where the dump maps them). */
 #include <string.h>
 
 #include "alpc_internal.h"
 
-/* Pages are let go in slices of 64 MiB: a complete dump is one extent,
- * and keeping it resident until its end cost bench_alpc 16 GiB of RSS. */
-enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0, RELEASE_SLICE_PAGES = 16384 };
-
-static void release_slice(struct physical_memory *memory, const struct page_extent *extent,
-			  uint64_t first, uint64_t end)
-{
-	if (!extent->data || end <= first)
-		return;
-	struct page_extent slice = { extent->first_pfn + first, end - first,
-				     extent->data + first * PAGE };
-	physical_release(memory, &slice);
-}
+enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0 };
 
 static bool translates_to(const struct kernel_reader *reader, uint64_t va, uint64_t physical)
 {
@@ -88,10 +76,17 @@ static uint64_t port_address(const struct kernel_reader *reader, const struct al
 	return 0;
 }
 
-static bool scan_page(const struct kernel_reader *reader, const unsigned char *page, uint64_t pfn,
-		      const struct u64_map *known_processes, kernel_alpc_port_visitor visit,
-		      void *context)
+struct scan {
+	const struct kernel_reader *reader;
+	const struct u64_map *known_processes;
+	kernel_alpc_port_visitor visit;
+	void *context;
+};
+
+static bool scan_page(void *scan_context, const unsigned char *page, uint64_t pfn)
 {
+	const struct scan *scan = scan_context;
+	const struct kernel_reader *reader = scan->reader;
 	const struct kernel_profile *p = reader->profile;
 	unsigned step = p->pointer_size == 8 ? 16 : 8; /* pool block alignment */
 	size_t pool_size = (size_t)p->pool_header_size;
@@ -109,9 +104,9 @@ static bool scan_page(const struct kernel_reader *reader, const unsigned char *p
 				break;
 			struct alpc_bytes bytes = { page + body, port_size, 0 };
 			uint64_t physical = pfn * PAGE + body;
-			uint64_t port = port_address(reader, &bytes, physical, known_processes);
+			uint64_t port = port_address(reader, &bytes, physical, scan->known_processes);
 			if (port) {
-				if (!visit(context, port))
+				if (!scan->visit(scan->context, port))
 					return false;
 				break;
 			}
@@ -133,35 +128,7 @@ struct error *kernel_alpc_pool_scan(struct physical_memory *memory, const struct
 		return error_new(ERROR_UNSUPPORTED,
 				 "profile %s lacks the pool header or ALPC port layout a pool search needs",
 				 p->name);
-	unsigned char copy[PAGE];
-	struct page_extent extent;
-	uint64_t from = 0;
-	while (physical_next_extent(memory, from, &extent)) {
-		uint64_t released = 0;
-		for (uint64_t i = 0; i < extent.count; i++) {
-			if (i - released >= RELEASE_SLICE_PAGES) {
-				release_slice(memory, &extent, released, i);
-				released = i;
-			}
-			uint64_t pfn = extent.first_pfn + i;
-			const unsigned char *page = extent.data ? extent.data + i * PAGE : NULL;
-			if (!page) {
-				struct error *error = physical_read(memory, pfn * PAGE, copy, PAGE);
-				if (error) {
-					error_free(error);
-					continue;
-				}
-				page = copy;
-			}
-			if (!scan_page(reader, page, pfn, known_processes, visit, context)) {
-				release_slice(memory, &extent, released, i + 1);
-				return NULL;
-			}
-		}
-		release_slice(memory, &extent, released, extent.count);
-		if (extent.count == 0 || extent.first_pfn + extent.count <= from)
-			break; /* an extent that does not move on would never end */
-		from = extent.first_pfn + extent.count;
-	}
+	struct scan scan = { reader, known_processes, visit, context };
+	physical_scan_pages(memory, scan_page, &scan);
 	return NULL;
 }

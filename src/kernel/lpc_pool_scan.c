@@ -20,18 +20,7 @@
 
 #include "alpc_internal.h"
 
-/* Pages are let go in slices of 64 MiB, as the ALPC scan does: a
- * complete dump is one extent. */
-enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0, RELEASE_SLICE_PAGES = 16384 };
-
-static void release_slice(struct physical_memory *memory, const struct page_extent *extent,
-			  uint64_t first, uint64_t end)
-{
-	if (!extent->data || end <= first)
-		return;
-	struct page_extent slice = { extent->first_pfn + first, end - first, extent->data + first * PAGE };
-	physical_release(memory, &slice);
-}
+enum { PAGE = 4096, OPTIONAL_HEADERS_MAX = 0xc0 };
 
 static bool translates_to(const struct kernel_reader *reader, uint64_t va, uint64_t physical)
 {
@@ -118,8 +107,9 @@ static bool is_port_tag(const struct scan *scan, uint32_t tag)
 	return false;
 }
 
-static bool scan_page(const struct scan *scan, const unsigned char *page, uint64_t pfn)
+static bool scan_page(void *scan_context, const unsigned char *page, uint64_t pfn)
 {
+	const struct scan *scan = scan_context;
 	const struct kernel_profile *p = scan->reader->profile;
 	unsigned step = p->pointer_size == 8 ? 16 : 8; /* pool block alignment */
 	size_t pool_size = (size_t)p->pool_header_size;
@@ -173,35 +163,6 @@ struct error *kernel_lpc_pool_scan(struct physical_memory *memory, const struct 
 		return error_new(ERROR_UNSUPPORTED,
 				 "profile %s lacks the pool header or LPC layout a pool search needs", p->name);
 	struct scan scan = { reader, port_tags, port_tag_count, port, message, context };
-	unsigned char copy[PAGE];
-	struct page_extent extent;
-	uint64_t from = 0;
-	while (physical_next_extent(memory, from, &extent)) {
-		uint64_t released = 0;
-		for (uint64_t i = 0; i < extent.count; i++) {
-			if (i - released >= RELEASE_SLICE_PAGES) {
-				release_slice(memory, &extent, released, i);
-				released = i;
-			}
-			uint64_t pfn = extent.first_pfn + i;
-			const unsigned char *page = extent.data ? extent.data + i * PAGE : NULL;
-			if (!page) {
-				struct error *error = physical_read(memory, pfn * PAGE, copy, PAGE);
-				if (error) {
-					error_free(error);
-					continue;
-				}
-				page = copy;
-			}
-			if (!scan_page(&scan, page, pfn)) {
-				release_slice(memory, &extent, released, i + 1);
-				return NULL;
-			}
-		}
-		release_slice(memory, &extent, released, extent.count);
-		if (extent.count == 0 || extent.first_pfn + extent.count <= from)
-			break; /* an extent that does not move on would never end */
-		from = extent.first_pfn + extent.count;
-	}
+	physical_scan_pages(memory, scan_page, &scan);
 	return NULL;
 }

@@ -132,6 +132,22 @@ static bool scan_page(struct kernel *kernel, const struct candidate_layout *l, c
 	return false;
 }
 
+struct search {
+	struct kernel *kernel;
+	const struct candidate_layout *layout;
+	uint64_t dtb;
+	bool found;
+	uint64_t head, eprocess_pa;
+};
+
+static bool search_page(void *context, const unsigned char *page, uint64_t pfn)
+{
+	struct search *search = context;
+	search->found = scan_page(search->kernel, search->layout, page, pfn, search->dtb,
+				  &search->head, &search->eprocess_pa);
+	return !search->found;
+}
+
 struct error *kernel_find_process_head_by_pool(struct kernel *kernel, uint64_t dtb)
 {
 	const struct kernel_profile *p = kernel->profile;
@@ -163,34 +179,15 @@ struct error *kernel_find_process_head_by_pool(struct kernel *kernel, uint64_t d
 		return error_new(ERROR_UNSUPPORTED, "profile %s places EPROCESS fields past one page",
 				 p->name);
 
-	unsigned char copy[PAGE];
-	struct page_extent extent;
-	uint64_t from = 0;
-	while (physical_next_extent(kernel->memory, from, &extent)) {
-		for (uint64_t i = 0; i < extent.count; i++) {
-			uint64_t pfn = extent.first_pfn + i;
-			const unsigned char *page = extent.data ? extent.data + i * PAGE : NULL;
-			if (!page) {
-				struct error *error = physical_read(kernel->memory, pfn * PAGE, copy, PAGE);
-				if (error) {
-					error_free(error);
-					continue;
-				}
-				page = copy;
-			}
-			uint64_t head, eprocess_pa;
-			if (scan_page(kernel, &l, page, pfn, dtb, &head, &eprocess_pa)) {
-				kernel->process_head = head;
-				snprintf(kernel->process_head_source, sizeof kernel->process_head_source,
-					 "the System process found by its pool tag Proc at physical address "
-					 "0x%" PRIx64 ", whose ActiveProcessLinks.Blink is the list head",
-					 eprocess_pa);
-				return NULL;
-			}
-		}
-		if (extent.count == 0 || extent.first_pfn + extent.count <= from)
-			break; /* an extent that does not move on would never end */
-		from = extent.first_pfn + extent.count;
+	struct search search = { kernel, &l, dtb, false, 0, 0 };
+	physical_scan_pages(kernel->memory, search_page, &search);
+	if (search.found) {
+		kernel->process_head = search.head;
+		snprintf(kernel->process_head_source, sizeof kernel->process_head_source,
+			 "the System process found by its pool tag Proc at physical address "
+			 "0x%" PRIx64 ", whose ActiveProcessLinks.Blink is the list head",
+			 search.eprocess_pa);
+		return NULL;
 	}
 	return error_new(ERROR_ABSENT, "no System process (pool tag Proc, pid 4, DirectoryTableBase "
 			 "0x%" PRIx64 ") in the image's pages", dtb);

@@ -28,10 +28,14 @@ struct error *physical_read(struct physical_memory *memory, uint64_t address, vo
 /* The first present extent at or after from_pfn (see dump_next_extent). */
 bool physical_next_extent(const struct physical_memory *memory, uint64_t from_pfn,
 			  struct page_extent *extent);
-/* A sequential scan is done with these pages (any slice of an extent):
- * they leave the process's resident set (dump_release), so scanning a
- * 16 GiB complete dump — one extent — does not cost 16 GiB of RSS. */
-void physical_release(const struct physical_memory *memory, const struct page_extent *pages);
+/* Every present page in increasing PFN order, for scans by pool tag:
+ * the bytes where the dump maps them (zero-copy), else a copy; a page
+ * that cannot be read is skipped.  Scanned pages leave the process's
+ * resident set in 64 MiB slices (dump_release), so scanning a 16 GiB
+ * complete dump — one extent — does not cost 16 GiB of RSS.  The visitor
+ * returns false to stop the scan. */
+typedef bool (*physical_page_visitor)(void *context, const unsigned char *page, uint64_t pfn);
+void physical_scan_pages(struct physical_memory *memory, physical_page_visitor visit, void *context);
 
 enum paging_mode {
 	PAGING_X64,     /* 4-level, 48-bit virtual addresses */

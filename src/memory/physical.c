@@ -73,7 +73,50 @@ bool physical_next_extent(const struct physical_memory *memory, uint64_t from_pf
 	return dump_next_extent(memory->dump, from_pfn, extent);
 }
 
-void physical_release(const struct physical_memory *memory, const struct page_extent *pages)
+/* 64 MiB: bench_alpc held a whole 16 GiB complete dump resident when
+ * pages were let go per extent. */
+enum { SCAN_PAGE = 4096, RELEASE_SLICE_PAGES = 16384 };
+
+static void release_slice(const struct physical_memory *memory, const struct page_extent *extent,
+			  uint64_t first, uint64_t end)
 {
-	dump_release(memory->dump, pages);
+	if (!extent->data || end <= first)
+		return;
+	struct page_extent slice = { extent->first_pfn + first, end - first,
+				     extent->data + first * SCAN_PAGE };
+	dump_release(memory->dump, &slice);
+}
+
+void physical_scan_pages(struct physical_memory *memory, physical_page_visitor visit, void *context)
+{
+	unsigned char copy[SCAN_PAGE];
+	struct page_extent extent;
+	uint64_t from = 0;
+	while (physical_next_extent(memory, from, &extent)) {
+		uint64_t released = 0;
+		for (uint64_t i = 0; i < extent.count; i++) {
+			if (i - released >= RELEASE_SLICE_PAGES) {
+				release_slice(memory, &extent, released, i);
+				released = i;
+			}
+			uint64_t pfn = extent.first_pfn + i;
+			const unsigned char *page = extent.data ? extent.data + i * SCAN_PAGE : NULL;
+			if (!page) {
+				struct error *error = physical_read(memory, pfn * SCAN_PAGE, copy, SCAN_PAGE);
+				if (error) {
+					error_free(error);
+					continue;
+				}
+				page = copy;
+			}
+			if (!visit(context, page, pfn)) {
+				release_slice(memory, &extent, released, i + 1);
+				return;
+			}
+		}
+		release_slice(memory, &extent, released, extent.count);
+		if (extent.count == 0 || extent.first_pfn + extent.count <= from)
+			return; /* an extent that does not move on would never end */
+		from = extent.first_pfn + extent.count;
+	}
 }

@@ -497,6 +497,54 @@ static void cache_serves_every_small_page_of_a_large_one(void)
 	forge_free(forge);
 }
 
+/* physical_scan_pages: what a pool search sees. */
+struct page_census {
+	struct physical_memory *memory;
+	uint64_t visited, last_pfn, stop_after;
+	bool ordered, same_bytes;
+};
+
+static bool count_page(void *context, const unsigned char *page, uint64_t pfn)
+{
+	struct page_census *census = context;
+	if (census->visited && pfn <= census->last_pfn)
+		census->ordered = false;
+	unsigned char bytes[4096];
+	struct error *error = physical_read(census->memory, pfn * 4096, bytes, sizeof bytes);
+	if (error || memcmp(bytes, page, sizeof bytes) != 0)
+		census->same_bytes = false;
+	error_free(error);
+	census->last_pfn = pfn;
+	census->visited++;
+	return census->visited != census->stop_after;
+}
+
+/* Every present page once, in PFN order, with the bytes a read gives —
+ * zero-copy (a full dump) or copied (an ELF core through libkdumpfile) —
+ * and the visitor stops the scan. */
+static void scan_visits_every_present_page(void)
+{
+	const struct scenario *s = &scenarios[0];
+	struct forge *forge = build(s);
+	const enum forge_format formats[] = { FORGE_WINDOWS_FULL, FORGE_ELF_QEMU };
+	for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+		struct opened o;
+		if (!open_written(forge, s, formats[f], "scan", &o))
+			continue;
+		uint64_t present = dump_facts(o.dump)->present_pages;
+		struct page_census census = { o.memory, 0, 0, 0, true, true };
+		physical_scan_pages(o.memory, count_page, &census);
+		CU_ASSERT_EQUAL(census.visited, present);
+		CU_ASSERT_TRUE(census.ordered);
+		CU_ASSERT_TRUE(census.same_bytes);
+		struct page_census stopped = { o.memory, 0, 0, 3, true, true };
+		physical_scan_pages(o.memory, count_page, &stopped);
+		CU_ASSERT_EQUAL(stopped.visited, 3);
+		close_written(&o);
+	}
+	forge_free(forge);
+}
+
 int main(void)
 {
 	static const struct test_case pages[] = {
@@ -504,6 +552,7 @@ int main(void)
 		{ "PAE pages through every format", pae_pages_through_every_format },
 		{ "x86 pages through every format", x86_pages_through_every_format },
 		{ "cache serves every small page of a large one", cache_serves_every_small_page_of_a_large_one },
+		{ "scan visits every present page", scan_visits_every_present_page },
 		{ NULL, NULL },
 	};
 	static const struct test_case damage[] = {
