@@ -51,21 +51,15 @@ bool alpc_flag(const struct alpc_bytes *bytes, struct profile_bits bits)
 
 bool alpc_kernel_pointer(const struct kernel_reader *reader, uint64_t va)
 {
-	if (reader->profile->pointer_size == 8)
-		return is_x64_kernel_address(va);
-	return va >= 0x80000000u && va <= 0xffffffffu;
+	return is_kernel_address(reader->profile->pointer_size, va);
 }
 
 void alpc_warn(const struct kernel_reader *reader, uint64_t address, const char *format, ...)
 {
-	if (!reader->warnings.warn)
-		return;
-	char text[512];
 	va_list args;
 	va_start(args, format);
-	vsnprintf(text, sizeof text, format, args);
+	kernel_warnings_say(reader->warnings, address, format, args);
 	va_end(args);
-	reader->warnings.warn(reader->warnings.context, address, text);
 }
 
 struct error *alpc_read_pointer(const struct kernel_reader *reader, uint64_t va, uint64_t *value)

@@ -2,6 +2,8 @@
 #ifndef ALPCGRAPH_KERNEL_INTERNAL_H
 #define ALPCGRAPH_KERNEL_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "kernel.h"
 
 void os_note(struct os_identity *os, const char *format, ...) PRINTF_LIKE(2, 3);
@@ -39,5 +41,14 @@ unsigned kdbg_keys_from_sizes(const uint64_t words[KDBG_WORDS], struct kdbg_key 
  * addresses. */
 bool kdbg_header_plausible(const uint64_t plain[3]);
 bool is_x64_kernel_address(uint64_t va);
+/* Could va be a kernel address where pointers have this size?  x64: the
+ * upper, sign-extended half of a 48-bit space; x86: the upper 2 GiB (a
+ * /3GB system's kernel lies inside it).  The walks and the ALPC/LPC
+ * readers ask the same question. */
+bool is_kernel_address(unsigned pointer_size, uint64_t va);
+/* One line about the object at address, to the caller's sink (nothing
+ * when there is none): kernel_warn and alpc_warn both end here. */
+void kernel_warnings_say(struct kernel_warnings warnings, uint64_t address, const char *format,
+			 va_list args) PRINTF_LIKE(3, 0);
 
 #endif

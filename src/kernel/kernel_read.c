@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel_internal.h"
 #include "walk_internal.h"
 
 /* The longest name a UNICODE_STRING may carry here: object names are
@@ -14,27 +15,36 @@
  * this many bytes of one. */
 enum { UNICODE_READ_MAX = 2048 };
 
-void kernel_warn(struct kernel *kernel, uint64_t address, const char *format, ...)
+void kernel_warnings_say(struct kernel_warnings warnings, uint64_t address, const char *format,
+			 va_list args)
 {
-	if (!kernel->warnings.warn)
+	if (!warnings.warn)
 		return;
 	char text[512];
+	vsnprintf(text, sizeof text, format, args);
+	warnings.warn(warnings.context, address, text);
+}
+
+void kernel_warn(struct kernel *kernel, uint64_t address, const char *format, ...)
+{
 	va_list args;
 	va_start(args, format);
-	vsnprintf(text, sizeof text, format, args);
+	kernel_warnings_say(kernel->warnings, address, format, args);
 	va_end(args);
-	kernel->warnings.warn(kernel->warnings.context, address, text);
+}
+
+bool is_kernel_address(unsigned pointer_size, uint64_t va)
+{
+	if (pointer_size == 8)
+		return is_x64_kernel_address(va);
+	return va >= 0x80000000ULL && va <= 0xffffffffULL;
 }
 
 bool kernel_address_ok(const struct kernel *kernel, uint64_t va, unsigned alignment)
 {
 	if (alignment && (va & (alignment - 1)))
 		return false;
-	if (kernel->paging == PAGING_X64)
-		return va >= 0xffff800000000000ULL;
-	/* x86: the kernel half of the 4 GiB space (2 GiB split; a /3GB
-	 * system's kernel lies higher still, inside this range). */
-	return va >= 0x80000000ULL && va <= 0xffffffffULL;
+	return is_kernel_address(kernel->pointer_size, va);
 }
 
 struct error *kernel_need(const struct kernel *kernel, int32_t offset, const char *what)
