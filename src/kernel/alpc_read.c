@@ -9,13 +9,7 @@
 
 bool alpc_field(const struct alpc_bytes *bytes, int32_t offset, unsigned width, uint64_t *value)
 {
-	if (offset == PROFILE_ABSENT || offset < 0 || (size_t)offset + width > bytes->size)
-		return false;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)bytes->data[(size_t)offset + i] << (8 * i);
-	*value = v;
-	return true;
+	return bytes_field(bytes->data, bytes->size, offset, width, value);
 }
 
 uint64_t alpc_pointer(const struct kernel_reader *reader, const struct alpc_bytes *bytes, int32_t offset)
@@ -35,12 +29,10 @@ uint32_t alpc_u32(const struct alpc_bytes *bytes, int32_t offset)
 
 bool alpc_bits(const struct alpc_bytes *bytes, struct profile_bits bits, uint64_t *value)
 {
-	uint64_t unit;
-	if (bits.width == 0 || bits.width > 32 || bits.bit + bits.width > 64 ||
-	    !alpc_field(bytes, bits.offset, (bits.bit + bits.width + 7) / 8, &unit))
+	/* The ALPC and LPC flags and counts are at most 32 bits wide. */
+	if (bits.width > 32)
 		return false;
-	*value = (unit >> bits.bit) & ((1ULL << bits.width) - 1);
-	return true;
+	return bytes_bits(bytes->data, bytes->size, bits, value);
 }
 
 bool alpc_flag(const struct alpc_bytes *bytes, struct profile_bits bits)

@@ -46,6 +46,13 @@ bool is_x64_kernel_address(uint64_t va);
  * /3GB system's kernel lies inside it).  The walks and the ALPC/LPC
  * readers ask the same question. */
 bool is_kernel_address(unsigned pointer_size, uint64_t va);
+/* A little-endian field of width bytes at offset in size bytes read
+ * from a dump, and a profile bitfield (at most 64 bits) from them; false
+ * when the field is absent (PROFILE_ABSENT, negative) or past the bytes.
+ * The walks' blocks and the ALPC/LPC readers' views both decode here. */
+bool bytes_field(const unsigned char *bytes, size_t size, int32_t offset, size_t width,
+		 uint64_t *value);
+bool bytes_bits(const unsigned char *bytes, size_t size, struct profile_bits bits, uint64_t *value);
 /* One line about the object at address, to the caller's sink (nothing
  * when there is none): kernel_warn and alpc_warn both end here. */
 void kernel_warnings_say(struct kernel_warnings warnings, uint64_t address, const char *format,

@@ -122,12 +122,30 @@ struct error *kernel_read_block(struct kernel *kernel, uint64_t va, size_t lengt
 	return error;
 }
 
+bool bytes_field(const unsigned char *bytes, size_t size, int32_t offset, size_t width,
+		 uint64_t *value)
+{
+	if (offset < 0 || width > 8 || (size_t)offset + width > size)
+		return false;
+	*value = little_endian(bytes + offset, width);
+	return true;
+}
+
+bool bytes_bits(const unsigned char *bytes, size_t size, struct profile_bits bits, uint64_t *value)
+{
+	if (bits.width == 0 || bits.width > 64 || bits.bit >= 64 || bits.bit + bits.width > 64)
+		return false;
+	uint64_t unit;
+	if (!bytes_field(bytes, size, bits.offset, (bits.bit + bits.width + 7u) / 8u, &unit))
+		return false;
+	unit >>= bits.bit;
+	*value = bits.width == 64 ? unit : unit & ((1ULL << bits.width) - 1);
+	return true;
+}
+
 static bool block_unsigned(const struct kernel_block *block, int32_t offset, size_t width, uint64_t *value)
 {
-	if (offset < 0 || (size_t)offset + width > block->length)
-		return false;
-	*value = little_endian(block->bytes + offset, width);
-	return true;
+	return bytes_field(block->bytes, block->length, offset, width, value);
 }
 
 bool block_u8(const struct kernel_block *block, int32_t offset, uint8_t *value)
@@ -170,15 +188,7 @@ bool block_pointer(const struct kernel *kernel, const struct kernel_block *block
 
 bool block_bits(const struct kernel_block *block, struct profile_bits bits, uint64_t *value)
 {
-	if (bits.width == 0 || bits.width > 64 || bits.bit >= 64 || bits.bit + bits.width > 64)
-		return false;
-	size_t width = (bits.bit + bits.width + 7u) / 8u;
-	uint64_t unit;
-	if (!block_unsigned(block, bits.offset, width, &unit))
-		return false;
-	unit >>= bits.bit;
-	*value = bits.width == 64 ? unit : unit & ((1ULL << bits.width) - 1);
-	return true;
+	return bytes_bits(block->bytes, block->length, bits, value);
 }
 
 size_t block_extent(const int32_t *offsets, size_t count, size_t width)
