@@ -118,13 +118,22 @@ static bool build_query(const struct cli_options *options, struct alpc_query *qu
 	return true;
 }
 
+static struct error *alpc_json(FILE *out, struct analysis *const *analyses, size_t count,
+			       const void *query)
+{
+	return render_alpc_json(out, analyses, count, query);
+}
+
+static struct error *alpc_text(FILE *out, const struct analysis *analysis, const void *query)
+{
+	return render_alpc_text(out, analysis, query);
+}
+
 int command_alpc(const struct cli_options *options)
 {
-	const char *format = options->format ? options->format : "text";
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		fprintf(stderr, "alpcgraph: alpc: --format must be text or json, not '%s'\n", format);
+	bool json;
+	if (!listing_format("alpc", options, &json))
 		return EXIT_USAGE;
-	}
 	struct alpc_query query;
 	if (!build_query(options, &query)) {
 		fputs("Try 'alpcgraph --help'.\n", stderr);
@@ -132,22 +141,6 @@ int command_alpc(const struct cli_options *options)
 	}
 	struct ptr_vec analyses = { 0 };
 	load_all(options, &analyses);
-	FILE *out = open_output(options->output);
-	if (!out) {
-		free_analyses(&analyses);
-		return EXIT_BAD_INPUT;
-	}
-	struct error *error = NULL;
-	if (strcmp(format, "json") == 0)
-		error = render_alpc_json(out, (struct analysis *const *)analyses.items,
-					 analyses.count, &query);
-	else
-		for (size_t i = 0; i < analyses.count && !error; i++) {
-			if (i)
-				fputc('\n', out);
-			error = render_alpc_text(out, analyses.items[i], &query);
-		}
-	int status = finish_output(out, options->output, error, exit_status_of(&analyses));
-	free_analyses(&analyses);
-	return status;
+	struct listing listing = { alpc_json, alpc_text, &query };
+	return write_listing(options, json, &listing, &analyses);
 }

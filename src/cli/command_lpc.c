@@ -108,13 +108,22 @@ static bool build_query(const struct cli_options *options, size_t *path_count,
 	return true;
 }
 
+static struct error *lpc_json(FILE *out, struct analysis *const *analyses, size_t count,
+			      const void *query)
+{
+	return render_lpc_json(out, analyses, count, query);
+}
+
+static struct error *lpc_text(FILE *out, const struct analysis *analysis, const void *query)
+{
+	return render_lpc_text(out, analysis, query);
+}
+
 int command_lpc(const struct cli_options *options)
 {
-	const char *format = options->format ? options->format : "text";
-	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-		fprintf(stderr, "alpcgraph: lpc: --format must be text or json, not '%s'\n", format);
+	bool json;
+	if (!listing_format("lpc", options, &json))
 		return EXIT_USAGE;
-	}
 	struct lpc_query query;
 	struct cli_options inputs = *options;
 	if (!build_query(options, &inputs.path_count, &query)) {
@@ -123,22 +132,6 @@ int command_lpc(const struct cli_options *options)
 	}
 	struct ptr_vec analyses = { 0 };
 	load_all(&inputs, &analyses);
-	FILE *out = open_output(options->output);
-	if (!out) {
-		free_analyses(&analyses);
-		return EXIT_BAD_INPUT;
-	}
-	struct error *error = NULL;
-	if (strcmp(format, "json") == 0)
-		error = render_lpc_json(out, (struct analysis *const *)analyses.items,
-					analyses.count, &query);
-	else
-		for (size_t i = 0; i < analyses.count && !error; i++) {
-			if (i)
-				fputc('\n', out);
-			error = render_lpc_text(out, analyses.items[i], &query);
-		}
-	int status = finish_output(out, options->output, error, exit_status_of(&analyses));
-	free_analyses(&analyses);
-	return status;
+	struct listing listing = { lpc_json, lpc_text, &query };
+	return write_listing(options, json, &listing, &analyses);
 }
