@@ -31,13 +31,7 @@ static void write_answer(struct json_writer *w, const struct analysis *analysis,
 	struct lpc_answer a;
 	lpc_answer_find(&a, analysis, query);
 	json_write_begin_object(w);
-	key_string(w, "path", snapshot->path);
-	key_string(w, "format", snapshot->format);
-	write_capture(w, snapshot);
-	key_string(w, "status", snapshot_status_name(snapshot->status));
-	write_diagnostics(w, "errors", snapshot, DIAGNOSTIC_ERROR);
-	write_diagnostics(w, "warnings", snapshot, DIAGNOSTIC_WARNING);
-	write_diagnostics(w, "notes", snapshot, DIAGNOSTIC_NOTE);
+	write_input_header(w, snapshot);
 	key_bool(w, "found", a.found);
 	write_records(w, "ports", snapshot, &a.ports, write_port);
 	json_write_key(w, "rundown_ports");

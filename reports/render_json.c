@@ -145,7 +145,7 @@ static void key_line(struct json_writer *w, const char *key, uint64_t line)
 	key_uint(w, key, line ? known_u64(line) : UNKNOWN_U64);
 }
 
-void write_capture(struct json_writer *w, const struct snapshot *snapshot)
+static void write_capture(struct json_writer *w, const struct snapshot *snapshot)
 {
 	json_write_key(w, "capture");
 	json_write_begin_object(w);
@@ -156,8 +156,8 @@ void write_capture(struct json_writer *w, const struct snapshot *snapshot)
 	json_write_end_object(w);
 }
 
-void write_diagnostics(struct json_writer *w, const char *key, const struct snapshot *snapshot,
-		       enum diagnostic_level level)
+static void write_diagnostics(struct json_writer *w, const char *key, const struct snapshot *snapshot,
+			      enum diagnostic_level level)
 {
 	json_write_key(w, key);
 	json_write_begin_array(w);
@@ -167,6 +167,17 @@ void write_diagnostics(struct json_writer *w, const char *key, const struct snap
 			json_write_string(w, diagnostic->text);
 	}
 	json_write_end_array(w);
+}
+
+void write_input_header(struct json_writer *w, const struct snapshot *snapshot)
+{
+	key_string(w, "path", snapshot->path);
+	key_string(w, "format", snapshot->format);
+	write_capture(w, snapshot);
+	key_string(w, "status", snapshot_status_name(snapshot->status));
+	write_diagnostics(w, "errors", snapshot, DIAGNOSTIC_ERROR);
+	write_diagnostics(w, "warnings", snapshot, DIAGNOSTIC_WARNING);
+	write_diagnostics(w, "notes", snapshot, DIAGNOSTIC_NOTE);
 }
 
 /* A FILETIME (100 ns since 1601-01-01) as ISO 8601 UTC; 11644473600 s
@@ -271,13 +282,7 @@ static void write_input(struct json_writer *w, const struct analysis *analysis)
 {
 	const struct snapshot *snapshot = analysis->snapshot;
 	json_write_begin_object(w);
-	key_string(w, "path", snapshot->path);
-	key_string(w, "format", snapshot->format);
-	write_capture(w, snapshot);
-	key_string(w, "status", snapshot_status_name(snapshot->status));
-	write_diagnostics(w, "errors", snapshot, DIAGNOSTIC_ERROR);
-	write_diagnostics(w, "warnings", snapshot, DIAGNOSTIC_WARNING);
-	write_diagnostics(w, "notes", snapshot, DIAGNOSTIC_NOTE);
+	write_input_header(w, snapshot);
 	write_system(w, &snapshot->system);
 	write_records(w, "processes", snapshot, &snapshot->processes, write_process);
 	write_threads(w, snapshot);

@@ -26,10 +26,10 @@ void key_index(struct json_writer *w, const char *key, const struct wait *wait);
 void key_origin_list(struct json_writer *w, const struct snapshot *snapshot,
 		     const struct origin_list *list);
 void key_origin(struct json_writer *w, const struct snapshot *snapshot, struct origin origin);
-/* An input's "capture" object, and its "errors", "warnings" or "notes". */
-void write_capture(struct json_writer *w, const struct snapshot *snapshot);
-void write_diagnostics(struct json_writer *w, const char *key, const struct snapshot *snapshot,
-		       enum diagnostic_level level);
+/* The keys every input object opens with, in the report and in the
+ * query answers alike: path, format, capture, status, errors, warnings,
+ * notes. */
+void write_input_header(struct json_writer *w, const struct snapshot *snapshot);
 
 /* ---- the records of the snapshot (json_records.c) ---------------------- */
 
