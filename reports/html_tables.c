@@ -425,6 +425,14 @@ static void append_message_fields(xmlNodePtr td, const struct message *m)
 		append_cid(item, m->client_pid, m->client_tid);
 	}
 	append_hex_field(list, "Context", m->lpc_context);
+	append_hex_field(list, "Entry.Flink", m->lpc_flink);
+	append_hex_field(list, "Entry.Blink", m->lpc_blink);
+	if (m->lpc_data_count) {
+		xmlNodePtr item = html_append_element(list, "li", NULL);
+		html_set_attribute(html_append_element(item, "span", "Data"), "class", "field-name");
+		for (unsigned i = 0; i < m->lpc_data_count && i < MESSAGE_DATA_WORDS; i++)
+			html_append_textf(item, " %08" PRIx32, m->lpc_data[i]);
+	}
 	if (!list->children) {
 		xmlUnlinkNode(list);
 		xmlFreeNode(list);

@@ -211,6 +211,7 @@ void write_message(struct json_writer *w, const struct snapshot *snapshot,
 	key_uint(w, "callback_id", message->callback_id);
 	key_uint(w, "sequence_number", message->sequence_number);
 	key_string(w, "type", message->type);
+	key_uint(w, "type_number", message->type_number);
 	key_uint(w, "data_length", message->data_length);
 	key_uint(w, "total_length", message->total_length);
 	key_yes_no(w, "canceled", message->canceled);
@@ -239,6 +240,13 @@ void write_message(struct json_writer *w, const struct snapshot *snapshot,
 	key_uint(w, "client_pid", message->client_pid);
 	key_uint(w, "client_tid", message->client_tid);
 	key_address(w, "lpc_context", message->lpc_context);
+	key_address(w, "lpc_flink", message->lpc_flink);
+	key_address(w, "lpc_blink", message->lpc_blink);
+	json_write_key(w, "lpc_data");
+	json_write_begin_array(w);
+	for (unsigned i = 0; i < message->lpc_data_count && i < MESSAGE_DATA_WORDS; i++)
+		json_write_uint(w, message->lpc_data[i]);
+	json_write_end_array(w);
 	key_origin_list(w, snapshot, &message->origin);
 	json_write_end_object(w);
 }

@@ -33,6 +33,7 @@ static void write_answer(struct json_writer *w, const struct analysis *analysis,
 	json_write_begin_object(w);
 	write_input_header(w, snapshot);
 	key_bool(w, "found", a.found);
+	key_uint(w, "objects_scanned", snapshot->system.lpc_objects_scanned);
 	write_records(w, "ports", snapshot, &a.ports, write_port);
 	json_write_key(w, "rundown_ports");
 	json_write_begin_array(w);

@@ -7,8 +7,9 @@
  *   port A       the block "Server connection port A  Name: …", handles,
  *                server process, queue semaphore, the message queue with
  *                each message ("0000 A - Busy  Id=…  From: pid.tid
- *                Context=…", "Length=…  Type=… (LPC_REQUEST)") and the
- *                LpcDataInfoChainHead line;
+ *                Context=…  [flink . blink]", "Length=…  Type=…
+ *                (LPC_REQUEST)", "Data: …") and the LpcDataInfoChainHead
+ *                line;
  *   message ID   "Searching message ID in threads ...", "Client thread T
  *                waiting a reply from ID", "Searching thread T in port
  *                rundown queues ...", the blocks of those ports, "Done.";
@@ -19,8 +20,7 @@
  * Lines the public samples do not show (a server thread working on the
  * message, the queue search, the message summary) use the same words.
  * What the input never showed prints as "?", never as 0, and a line whose
- * every value is unknown is left out.  The message's list links and data
- * words are not in the model and are not printed. */
+ * every value is unknown is left out. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -84,21 +84,6 @@ static void put_thread_name(const struct lpc_text *t, const struct thread *threa
 	put_lpc_cid(t, thread->pid, thread->tid);
 }
 
-/* PORT_MESSAGE.u2.s2.Type values (ReactOS sdk/include/ndk/lpctypes.h,
- * LPC_TYPE): the model keeps the name `!lpc` prints. */
-static maybe_u64 lpc_type_number(const char *name)
-{
-	static const char *const names[] = {
-		"LPC_NEW_MESSAGE",  "LPC_REQUEST",     "LPC_REPLY",	  "LPC_DATAGRAM",
-		"LPC_LOST_REPLY",   "LPC_PORT_CLOSED", "LPC_CLIENT_DIED", "LPC_EXCEPTION",
-		"LPC_DEBUG_EVENT",  "LPC_ERROR_EVENT", "LPC_CONNECTION_REQUEST",
-	};
-	for (size_t i = 0; name && i < sizeof names / sizeof *names; i++)
-		if (strcmp(name, names[i]) == 0)
-			return known_u64(i);
-	return UNKNOWN_U64;
-}
-
 /* ---- ports ---------------------------------------------------------------- */
 
 static const char *heading_of(enum port_kind kind)
@@ -146,8 +131,9 @@ static void put_list_line(const struct lpc_text *t, const struct port *port)
 	putc('\n', t->out);
 }
 
-/* " 0000 e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021"
- * " Length=0098007c  Type=00000001 (LPC_REQUEST)" */
+/* " 0000 e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021  [e14ae248 . e14ae248]"
+ * " Length=0098007c  Type=00000001 (LPC_REQUEST)"
+ * "                   Data: 00000000 0002021e 00000584 00000680 002f0001 00000007" */
 static void put_message_lines(const struct lpc_text *t, const char *indent,
 			      const struct message *m)
 {
@@ -161,6 +147,13 @@ static void put_message_lines(const struct lpc_text *t, const char *indent,
 	put_lpc_cid(t, m->client_pid, m->client_tid);
 	fputs("  Context=", t->out);
 	put_hex(t->out, m->lpc_context, 8);
+	if (m->lpc_flink.known || m->lpc_blink.known) {
+		fputs("  [", t->out);
+		put_pointer(t, m->lpc_flink);
+		fputs(" . ", t->out);
+		put_pointer(t, m->lpc_blink);
+		putc(']', t->out);
+	}
 	fputs("\n    Length=", t->out);
 	if (m->data_length.known && m->total_length.known)
 		fprintf(t->out, "%04" PRIx64 "%04" PRIx64, m->total_length.value,
@@ -168,13 +161,19 @@ static void put_message_lines(const struct lpc_text *t, const char *indent,
 	else
 		putc('?', t->out);
 	fputs("  Type=", t->out);
-	put_hex(t->out, lpc_type_number(m->type), 8);
+	put_hex(t->out, m->type_number, 8);
 	if (m->type) {
 		fputs(" (", t->out);
 		put_text(t->out, m->type);
 		putc(')', t->out);
 	}
 	putc('\n', t->out);
+	if (m->lpc_data_count) {
+		fputs("                   Data:", t->out);
+		for (unsigned i = 0; i < m->lpc_data_count && i < MESSAGE_DATA_WORDS; i++)
+			fprintf(t->out, " %08" PRIx32, m->lpc_data[i]);
+		putc('\n', t->out);
+	}
 }
 
 static void put_message_queue(const struct lpc_text *t, const struct port *port)
@@ -288,7 +287,10 @@ static void put_port_blocks(const struct lpc_text *t, const struct lpc_answer *a
 
 static void put_port_list(const struct lpc_text *t, const struct lpc_answer *a)
 {
-	fprintf(t->out, "Scanning %zu objects\n", a->ports.count);
+	/* The port objects the census (or `!lpc` itself) went through, those
+	 * that did not decode too; the lines below are the ports that did. */
+	maybe_u64 scanned = t->snapshot->system.lpc_objects_scanned;
+	fprintf(t->out, "Scanning %" PRIu64 " objects\n", scanned.known ? scanned.value : (uint64_t)a->ports.count);
 	for (size_t i = 0; i < a->ports.count; i++)
 		put_list_line(t, a->ports.items[i]);
 }

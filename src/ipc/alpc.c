@@ -152,6 +152,7 @@ static void fill_message(struct snapshot *snapshot, const struct kernel_alpc_cen
 	m->callback_id = known_u64(k->callback_id);
 	m->sequence_number = known_u64((uint32_t)k->sequence_no);
 	m->type = message_type_name(k->type);
+	m->type_number = known_u64(k->type);
 	m->data_length = known_u64(k->data_length);
 	m->total_length = known_u64(k->total_length);
 	m->canceled = yes_no(k->canceled);

@@ -86,12 +86,18 @@ static void fill_message(struct snapshot *snapshot, const struct kernel_lpc_cens
 					     known_u64(k->message_id), origin_virtual(k->address));
 	m->callback_id = known_u64(k->callback_id);
 	m->type = kernel_lpc_message_type_name(k->type);
+	m->type_number = known_u64(k->type);
 	m->data_length = known_u64(k->data_length);
 	m->total_length = known_u64(k->total_length);
 	m->lpc_state = k->busy ? "Busy" : "Free";
 	m->client_pid = known_u64(k->client_pid);
 	m->client_tid = known_u64(k->client_tid);
 	m->lpc_context = known_u64(k->port_context);
+	m->lpc_flink = known_u64(k->entry_flink);
+	m->lpc_blink = known_u64(k->entry_blink);
+	_Static_assert((int)KERNEL_LPC_DATA_WORDS <= (int)MESSAGE_DATA_WORDS, "the model keeps every word read");
+	memcpy(m->lpc_data, k->data, sizeof k->data);
+	m->lpc_data_count = (uint8_t)k->data_words;
 	if (k->waiting_thread)
 		m->waiting_thread = known_u64(k->waiting_thread);
 	if (k->server_thread)
@@ -141,6 +147,7 @@ void ipc_read_lpc(struct snapshot *snapshot, struct kernel *kernel, const struct
 		error_free(error);
 		return;
 	}
+	snapshot->system.lpc_objects_scanned = known_u64(census.ports_examined);
 	for (size_t i = 0; i < census.ports.count; i++)
 		fill_port(snapshot, census.ports.items[i]);
 	for (size_t i = 0; i < census.messages.count; i++)

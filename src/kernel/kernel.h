@@ -552,6 +552,7 @@ struct kernel_lpc_census {
 	size_t thread_count;
 	struct u64_map port_by_address, message_by_address;
 	size_t found[4];         /* ports first found by handle, type list, reference, pool */
+	size_t ports_examined;   /* port candidates decoded, good or not: `!lpc`'s "Scanning N objects" */
 	size_t pool_messages;    /* messages first found by the pool search */
 };
 

@@ -174,6 +174,7 @@ static bool check_object(struct census_run *run, struct kernel_lpc_port *port)
 
 static void decode_port(struct census_run *run, struct candidate candidate)
 {
+	run->census->ports_examined++;
 	struct kernel_lpc_port *port = checked_calloc(1, sizeof *port);
 	struct error *error = kernel_lpc_port_read(run->reader, candidate.address, port);
 	if (error || !check_object(run, port)) {

@@ -196,13 +196,17 @@ struct port {
 	struct origin_list origin;
 };
 
+/* `!lpc` prints six data words of a queued message (§3.1). */
+enum { MESSAGE_DATA_WORDS = 6 };
+
 struct message {
 	enum ipc_flavor flavor;
 	maybe_u64 address; /* _KALPC_MESSAGE or _LPCP_MESSAGE */
 	maybe_u64 id;      /* ALPC MessageID, or the LPC MessageId */
 	maybe_u64 callback_id;
 	maybe_u64 sequence_number;
-	const char *type; /* "LPC_REQUEST", … */
+	const char *type;      /* "LPC_REQUEST", … */
+	maybe_u64 type_number; /* PORT_MESSAGE u2.s2.Type as stored, `!lpc`'s "Type=00000001" */
 	maybe_u64 data_length;
 	maybe_u64 total_length;
 	enum yes_no canceled, release, reply_wait_reply, continuation, quota_charged;
@@ -223,11 +227,16 @@ struct message {
 	maybe_u64 cancel_port_context;
 	maybe_u64 security_data;
 	maybe_u64 view;
-	/* LPC queue entries: "Busy Id=N From: pid.tid Context=C" */
+	/* LPC queue entries: "Busy Id=N From: pid.tid Context=C [flink . blink]" */
 	const char *lpc_state;
 	maybe_u64 client_pid;
 	maybe_u64 client_tid;
 	maybe_u64 lpc_context;
+	maybe_u64 lpc_flink, lpc_blink; /* _LPCP_MESSAGE.Entry */
+	/* "Data: w0 w1 …": the first 32-bit words after the PORT_MESSAGE
+	 * header, as many as were read (none when unknown). */
+	uint32_t lpc_data[MESSAGE_DATA_WORDS];
+	uint8_t lpc_data_count;
 	struct origin_list origin;
 	struct message *merged_into;
 };
@@ -359,6 +368,7 @@ struct system_info {
 	const char *machine;    /* a remote DbgRpc server name */
 	bool kernel_mode;
 	maybe_u64 rpc_time_ms;  /* !rpcexts.rpctime */
+	maybe_u64 lpc_objects_scanned; /* `!lpc port`'s "Scanning N objects": LPC port objects examined */
 	/* memory images (src/ipc/dump_snapshot.c); each with where it came from */
 	const char *paging;          /* "x64 4-level", "x86 PAE", "x86" */
 	const char *build_source;

@@ -316,6 +316,13 @@ static void merge_message(struct message *into, struct message *from)
 	maybe_fill(&into->client_pid, from->client_pid);
 	maybe_fill(&into->client_tid, from->client_tid);
 	maybe_fill(&into->lpc_context, from->lpc_context);
+	maybe_fill(&into->lpc_flink, from->lpc_flink);
+	maybe_fill(&into->lpc_blink, from->lpc_blink);
+	maybe_fill(&into->type_number, from->type_number);
+	if (!into->lpc_data_count) {
+		memcpy(into->lpc_data, from->lpc_data, sizeof into->lpc_data);
+		into->lpc_data_count = from->lpc_data_count;
+	}
 	maybe_fill(&into->server_thread, from->server_thread);
 	if (!into->type)
 		into->type = from->type;

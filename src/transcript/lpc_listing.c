@@ -170,8 +170,35 @@ static bool read_queue_entry(struct scanner *scanner, const char *text, size_t l
 	}
 	if (cursor_take(&cursor, "Context=") && cursor_take_hex(&cursor, &context, NULL))
 		message->lpc_context = known_u64(context);
+	/* "[flink . blink]": the message's Entry in the queue. */
+	uint64_t flink, blink;
+	if (cursor_take(&cursor, "[") && cursor_take_hex(&cursor, &flink, NULL) && cursor_take(&cursor, ".") &&
+	    cursor_take_hex_prefix(&cursor, &blink, NULL) && cursor_take(&cursor, "]")) {
+		message->lpc_flink = known_u64(flink);
+		message->lpc_blink = known_u64(blink);
+	}
 	scanner->message = message;
 	return true;
+}
+
+/* "Data: 00000000 0002021e 00000584 …" under a queue entry: as many
+ * 32-bit words as the line holds, up to the model's six. */
+static void read_queue_entry_data(struct scanner *scanner, const char *text, size_t length)
+{
+	struct message *message = scanner->message;
+	if (!message)
+		return;
+	struct cursor cursor = cursor_of(text, length);
+	cursor_take(&cursor, "Data:");
+	uint32_t words[MESSAGE_DATA_WORDS];
+	uint8_t count = 0;
+	uint64_t word;
+	while (count < MESSAGE_DATA_WORDS && cursor_take_hex(&cursor, &word, NULL) && word <= UINT32_MAX)
+		words[count++] = (uint32_t)word;
+	if (count) {
+		memcpy(message->lpc_data, words, count * sizeof *words);
+		message->lpc_data_count = count;
+	}
 }
 
 /* " Length=0098007c  Type=00000001 (LPC_REQUEST)" after a queue entry. */
@@ -188,6 +215,7 @@ static bool read_queue_entry_type(struct scanner *scanner, const char *text, siz
 	message->data_length = known_u64(raw_length & 0xffff);
 	message->total_length = known_u64(raw_length >> 16);
 	if (cursor_take(&cursor, "Type=") && cursor_take_hex(&cursor, &type, NULL)) {
+		message->type_number = known_u64(type);
 		const char *name = NULL;
 		size_t name_length = 0;
 		if (cursor_take(&cursor, "(")) {
@@ -280,8 +308,11 @@ static bool read_port_detail(struct scanner *scanner, const char *text, size_t l
 		}
 		return true;
 	}
-	if (text_starts_with(text, "Data:"))
+	if (text_starts_with(text, "Data:")) {
+		if (scanner->queue == QUEUE_LPC_MESSAGES)
+			read_queue_entry_data(scanner, text, length);
 		return true;
+	}
 	if (scanner->queue == QUEUE_LPC_MESSAGES &&
 	    (read_queue_entry(scanner, text, length) || read_queue_entry_type(scanner, text, length)))
 		return true;
@@ -312,6 +343,15 @@ static bool read_search_result(struct scanner *scanner, const char *text, size_t
 	cursor = cursor_of(text, length);
 	if (cursor_take(&cursor, "Searching message") && cursor_take_hex(&cursor, &id, NULL)) {
 		scanner->lpc_message_id = known_u64(id);
+		return true;
+	}
+	cursor = cursor_of(text, length);
+	uint64_t objects;
+	if (cursor_take(&cursor, "Scanning") && cursor_take_decimal(&cursor, &objects) &&
+	    cursor_take_word(&cursor, "objects")) {
+		/* `!lpc port`'s count of the port objects it went through, more
+		 * than the lines a trimmed transcript keeps. */
+		scanner->snapshot->system.lpc_objects_scanned = known_u64(objects);
 		return true;
 	}
 	if (text_starts_with(text, "Scanning ") || (length == 5 && memcmp(text, "Done.", 5) == 0))

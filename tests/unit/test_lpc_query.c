@@ -87,6 +87,12 @@ static struct snapshot *xp_session(void)
 	m->data_length = known_u64(0x7c);
 	m->total_length = known_u64(0x98);
 	m->type = "LPC_REQUEST";
+	m->type_number = known_u64(1);
+	m->lpc_flink = known_u64(0xe14ae248);
+	m->lpc_blink = known_u64(0xe14ae248);
+	static const uint32_t data[] = { 0, 0x2021e, 0x584, 0x680, 0x2f0001, 7 };
+	memcpy(m->lpc_data, data, sizeof data);
+	m->lpc_data_count = 6;
 	m->queue = QUEUE_LPC_MESSAGES;
 	m->queue_port = known_u64(api_port);
 
@@ -178,8 +184,9 @@ static const char api_port_block[] =
 	"    Queue semaphore : 84a96da8\n"
 	"    Semaphore state 0 (0x0)\n"
 	"        Messages in queue:\n"
-	"    0000 e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021\n"
+	"    0000 e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021  [e14ae248 . e14ae248]\n"
 	"    Length=0098007c  Type=00000001 (LPC_REQUEST)\n"
+	"                   Data: 00000000 0002021e 00000584 00000680 002f0001 00000007\n"
 	"    The message queue contains 1 messages\n"
 	"    The LpcDataInfoChainHead queue is empty\n";
 
@@ -197,6 +204,18 @@ static void port_list_reads_like_windbg(void)
 	      "       1  Port: 0xe14ae238 Connection: 0xe14ae238  Communication: 0x00000000  'ApiPort'\n"
 	      "       3  Port: 0xe114a3c0 Connection: 0xe14ae238  Communication: 0xe1e7b948  '\n"
 	      "80000004  Port: 0xe1e7b948 Connection: 0xe14ae238  Communication: 0xe114a3c0  '\n");
+}
+
+/* "Scanning N objects" is what the census (or `!lpc` itself) went
+ * through, not the lines kept: §3.1 prints 225 above four lines. */
+static void port_list_counts_the_objects_scanned(void)
+{
+	struct snapshot *s = xp_session();
+	s->system.lpc_objects_scanned = known_u64(225);
+	char *text = answered(s, query_of(LPC_QUERY_PORT, NULL, UNKNOWN_U64, UNKNOWN_U64));
+	const char *expected = "Input: xp.txt\n\nScanning 225 objects\n       1  Port: 0xe1405650 ";
+	CU_ASSERT(strncmp(text, expected, strlen(expected)) == 0);
+	free(text);
 }
 
 static void port_block_reads_like_windbg(void)
@@ -252,8 +271,9 @@ static void every_message_is_one_entry(void)
 	const char *expected = "Input: xp.txt\n"
 			       "\n"
 			       "Scanning 1 messages\n"
-			       "e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021\n"
+			       "e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021  [e14ae248 . e14ae248]\n"
 			       "    Length=0098007c  Type=00000001 (LPC_REQUEST)\n"
+			       "                   Data: 00000000 0002021e 00000584 00000680 002f0001 00000007\n"
 			       "    Queued at port 0xe14ae238 'ApiPort'\n";
 	check(xp_session(), query_of(LPC_QUERY_MESSAGE, NULL, UNKNOWN_U64, UNKNOWN_U64), expected);
 	/* ID 0 is the summary, as `!lpc message 0` */
@@ -434,6 +454,7 @@ static void unqueued_message_is_its_own_entry(void)
 	m->data_length = known_u64(8);
 	m->total_length = known_u64(0x20);
 	m->type = "LPC_REPLY";
+	m->type_number = known_u64(2);
 	struct thread *t = snapshot_thread(s, known_u64(0x900074e8), known_u64(0x3c0),
 					   known_u64(0x3d0), at(2));
 	t->state = "RUNNING";
@@ -569,6 +590,18 @@ static bool count_at(struct json_object *document, const char *path, int64_t exp
 	return ok;
 }
 
+static bool is_null_at(struct json_object *document, const char *path)
+{
+	struct json_object *container = document;
+	/* value_at cannot tell null from absent: the key must be there. */
+	const char *slash = strrchr(path, '/');
+	char parent[128];
+	snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+	container = value_at(document, parent);
+	struct json_object *value = NULL;
+	return container && json_object_object_get_ex(container, slash + 1, &value) && value == NULL;
+}
+
 static bool bool_at(struct json_object *document, const char *path, bool expected)
 {
 	struct json_object *value = value_at(document, path);
@@ -614,6 +647,13 @@ static void json_answers_each_query(void)
 	CU_ASSERT(count_at(d, "inputs/0/messages", 1));
 	CU_ASSERT(string_at(d, "inputs/0/messages/0/address", "0xe20d9b80"));
 	CU_ASSERT(string_at(d, "inputs/0/messages/0/type", "LPC_REQUEST"));
+	CU_ASSERT(count_at(d, "inputs/0/messages/0/type_number", 1));
+	CU_ASSERT(string_at(d, "inputs/0/messages/0/lpc_flink", "0xe14ae248"));
+	CU_ASSERT(string_at(d, "inputs/0/messages/0/lpc_blink", "0xe14ae248"));
+	CU_ASSERT(count_at(d, "inputs/0/messages/0/lpc_data", 6));
+	CU_ASSERT(count_at(d, "inputs/0/messages/0/lpc_data/1", 0x2021e));
+	CU_ASSERT(count_at(d, "inputs/0/messages/0/lpc_data/4", 0x2f0001));
+	CU_ASSERT(is_null_at(d, "inputs/0/objects_scanned"));
 	json_object_put(d);
 	d = answered_json(xp_session(),
 			  query_of(LPC_QUERY_SCAN, "e114a3c0", known_u64(server_port), UNKNOWN_U64));
@@ -647,6 +687,7 @@ int main(void)
 {
 	static const struct test_case text[] = {
 		{ "port list reads like !lpc port", port_list_reads_like_windbg },
+		{ "port list counts the objects scanned", port_list_counts_the_objects_scanned },
 		{ "port block reads like !lpc port A", port_block_reads_like_windbg },
 		{ "message search reads like !lpc message", message_search_reads_like_windbg },
 		{ "every message is one entry", every_message_is_one_entry },

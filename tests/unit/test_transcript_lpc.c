@@ -61,6 +61,7 @@ static void port_list_with_flags_and_unnamed_ports(void)
 	CU_ASSERT_EQUAL(audit->origin.at[0].at, 8);
 
 	CU_ASSERT_STRING_EQUAL_OR_NULL(s->system.arch, "x86");
+	CU_ASSERT_KNOWN_EQUAL(s->system.lpc_objects_scanned, 118);
 	CU_ASSERT_EQUAL(s->processes.count, 0);
 	CU_ASSERT_EQUAL(s->messages.count, 0);
 	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
@@ -118,6 +119,16 @@ static void port_detail_with_queued_messages(void)
 	CU_ASSERT_KNOWN_EQUAL(request->data_length, 0x7c);
 	CU_ASSERT_KNOWN_EQUAL(request->total_length, 0x98);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(request->type, "LPC_REQUEST");
+	CU_ASSERT_KNOWN_EQUAL(request->type_number, 1);
+	CU_ASSERT_KNOWN_EQUAL(request->lpc_flink, 0xe1b1ef60);
+	CU_ASSERT_KNOWN_EQUAL(request->lpc_blink, 0xe1b1ef60);
+	CU_ASSERT_EQUAL_FATAL(request->lpc_data_count, 6);
+	CU_ASSERT_EQUAL(request->lpc_data[0], 0);
+	CU_ASSERT_EQUAL(request->lpc_data[1], 0x2021e);
+	CU_ASSERT_EQUAL(request->lpc_data[2], 0xf2c);
+	CU_ASSERT_EQUAL(request->lpc_data[3], 0xd10);
+	CU_ASSERT_EQUAL(request->lpc_data[4], 0x2f0001);
+	CU_ASSERT_EQUAL(request->lpc_data[5], 7);
 	CU_ASSERT_EQUAL(request->queue, QUEUE_LPC_MESSAGES);
 	CU_ASSERT_KNOWN_EQUAL(request->queue_port, 0xe1b1ef50);
 	CU_ASSERT_KNOWN_EQUAL(request->queue_port_owner, 0x8a612d88);
@@ -127,6 +138,13 @@ static void port_detail_with_queued_messages(void)
 	struct message *datagram = message_at_address(s, 0xe2a1c2a8);
 	CU_ASSERT_KNOWN_EQUAL(datagram->id, 0x4a1c0);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(datagram->type, "LPC_DATAGRAM");
+	CU_ASSERT_KNOWN_EQUAL(datagram->type_number, 3);
+	CU_ASSERT_KNOWN_EQUAL(datagram->lpc_flink, 0xe2a19b80);
+	CU_ASSERT_KNOWN_EQUAL(datagram->lpc_blink, 0xe1b1ef60);
+	/* a Data: line of three words keeps three */
+	CU_ASSERT_EQUAL_FATAL(datagram->lpc_data_count, 3);
+	CU_ASSERT_EQUAL(datagram->lpc_data[0], 1);
+	CU_ASSERT_EQUAL(datagram->lpc_data[2], 0);
 	CU_ASSERT_KNOWN_EQUAL(datagram->data_length, 0xc);
 	CU_ASSERT_KNOWN_EQUAL(datagram->total_length, 0x30);
 	CU_ASSERT_KNOWN_EQUAL(datagram->client_tid, 0xd14);
