@@ -19,45 +19,8 @@
 
 #include "cli.h"
 #include "load_all.h"
+#include "address_argument.h"
 #include "output_file.h"
-
-struct parsed_number {
-	uint64_t value;
-	bool prefixed; /* 0x */
-	bool backtick;
-	bool decimal_digits_only;
-};
-
-/* Hex digits with an optional 0x and at most one backtick, at most 16
- * digits. */
-static bool parse_hex_argument(const char *text, struct parsed_number *number)
-{
-	memset(number, 0, sizeof *number);
-	const char *at = text;
-	if (at[0] == '0' && (at[1] == 'x' || at[1] == 'X')) {
-		number->prefixed = true;
-		at += 2;
-	}
-	unsigned digits = 0;
-	number->decimal_digits_only = !number->prefixed;
-	for (; *at; at++) {
-		if (*at == '`' && !number->backtick && digits) {
-			number->backtick = true;
-			continue;
-		}
-		if (!isxdigit((unsigned char)*at) || digits == 16)
-			return false;
-		if (!isdigit((unsigned char)*at))
-			number->decimal_digits_only = false;
-		int value = isdigit((unsigned char)*at) ? *at - '0'
-							: tolower((unsigned char)*at) - 'a' + 10;
-		number->value = number->value << 4 | (uint64_t)value;
-		digits++;
-	}
-	if (number->backtick)
-		number->decimal_digits_only = false;
-	return digits > 0 && at[-1] != '`';
-}
 
 static bool parse_decimal(const char *text, uint64_t *value)
 {
@@ -94,14 +57,14 @@ static bool build_query(const struct cli_options *options, struct alpc_query *qu
 	if (query->kind == ALPC_QUERY_WAITERS)
 		return true;
 	const char *text = options->alpc_argument;
-	struct parsed_number number;
+	struct address_argument number;
 	uint64_t pid;
 	if (query->kind == ALPC_QUERY_PROCESS && parse_decimal(text, &pid) &&
-	    parse_hex_argument(text, &number) && number.decimal_digits_only) {
+	    parse_address_argument(text, &number) && number.decimal_digits_only) {
 		query->number = known_u64(pid);
 		return true;
 	}
-	if (!parse_hex_argument(text, &number)) {
+	if (!parse_address_argument(text, &number)) {
 		fprintf(stderr, "alpcgraph: alpc: %s takes a hex %s, not '%s'\n",
 			option_names[query->kind],
 			query->kind == ALPC_QUERY_MESSAGE   ? "address or MessageID"

@@ -16,38 +16,12 @@
  * argument that is not hex, no input left); 2 when an input could not be
  * read, as for every command.  A query that finds nothing in a well-read
  * input is an answer, not a failure: 0. */
-#include <ctype.h>
 #include <string.h>
 
 #include "cli.h"
 #include "load_all.h"
+#include "address_argument.h"
 #include "output_file.h"
-
-static bool parse_hex(const char *text, uint64_t *value)
-{
-	const char *at = text;
-	if (at[0] == '0' && (at[1] == 'x' || at[1] == 'X'))
-		at += 2;
-	unsigned digits = 0;
-	bool backtick = false;
-	uint64_t parsed = 0;
-	for (; *at; at++) {
-		if (*at == '`' && !backtick && digits) {
-			backtick = true;
-			continue;
-		}
-		if (!isxdigit((unsigned char)*at) || digits == 16)
-			return false;
-		int digit = isdigit((unsigned char)*at) ? *at - '0'
-							: tolower((unsigned char)*at) - 'a' + 10;
-		parsed = parsed << 4 | (uint64_t)digit;
-		digits++;
-	}
-	if (!digits || at[-1] == '`')
-		return false;
-	*value = parsed;
-	return true;
-}
 
 static bool word_is(const char *text, enum lpc_query_kind *kind, bool argument_given)
 {
@@ -85,17 +59,17 @@ static bool build_query(const struct cli_options *options, size_t *path_count,
 		query->kind = kind;
 		query->argument = args[count - 1];
 		*path_count = count - 2;
-		uint64_t value;
-		if (!parse_hex(query->argument, &value)) {
+		struct address_argument number;
+		if (!parse_address_argument(query->argument, &number)) {
 			fprintf(stderr, "alpcgraph: lpc: %s takes a hex %s, not '%s'\n",
 				args[count - 2], kind == LPC_QUERY_MESSAGE ? "message id" : "address",
 				query->argument);
 			return false;
 		}
 		if (kind == LPC_QUERY_MESSAGE)
-			query->message_id = known_u64(value);
+			query->message_id = known_u64(number.value);
 		else
-			query->address = known_u64(value);
+			query->address = known_u64(number.value);
 	} else {
 		fprintf(stderr, "alpcgraph: lpc: end with a query: port [ADDR], message [ID], "
 				"scan ADDR or thread [ADDR]\n");

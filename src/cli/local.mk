@@ -5,6 +5,7 @@ alpcgraph_SOURCES += \
 	src/cli/inputs.c \
 	src/cli/load_all.c src/cli/load_all.h \
 	src/cli/output_file.c src/cli/output_file.h \
+	src/cli/address_argument.c src/cli/address_argument.h \
 	src/cli/command_scan.c \
 	src/cli/command_graph.c \
 	src/cli/command_cycles.c \
