@@ -94,7 +94,16 @@ static void check_message(const struct snapshot *snapshot, const struct forge_sc
 	CU_ASSERT_KNOWN_EQUAL(m->data_length, f->data_length);
 	CU_ASSERT_KNOWN_EQUAL(m->total_length, f->total_length);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(m->type, f->type_name);
+	CU_ASSERT_KNOWN_EQUAL(m->type_number, f->type);
 	CU_ASSERT_STRING_EQUAL_OR_NULL(m->lpc_state, f->busy ? "Busy" : "Free");
+	/* `!lpc`'s Data: the words the forge wrote, no more than DataLength holds */
+	size_t words = f->data_length / 4 < MESSAGE_DATA_WORDS ? f->data_length / 4 : MESSAGE_DATA_WORDS;
+	CU_ASSERT_EQUAL(m->lpc_data_count, words);
+	for (size_t i = 0; i < words && i < f->data_words; i++)
+		CU_ASSERT_EQUAL(m->lpc_data[i], f->data[i]);
+	/* Entry's links are read for every message (their values: the
+	 * replay's [e14ae248 . e14ae248] in test_lpc_cli) */
+	CU_ASSERT_TRUE(m->lpc_flink.known && m->lpc_blink.known);
 	if (f->queue_port) {
 		CU_ASSERT_EQUAL(m->queue, QUEUE_LPC_MESSAGES);
 		CU_ASSERT_KNOWN_EQUAL(m->queue_port, f->queue_port);
