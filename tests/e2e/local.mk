@@ -23,3 +23,7 @@ dist_check_SCRIPTS += tests/e2e/test_dump_reports
 # ApiPort read whole, --pool-search finding the pool-only message.
 TESTS += tests/e2e/test_lpc_dump_cli
 dist_check_SCRIPTS += tests/e2e/test_lpc_dump_cli
+# Issue 5's report over forged XP/2003 dumps: every LPC scenario's JSON as
+# the forge made it, and lpc-deadlock's cycle named on its page and in the index.
+TESTS += tests/e2e/test_lpc_dump_reports
+dist_check_SCRIPTS += tests/e2e/test_lpc_dump_reports
