@@ -257,6 +257,18 @@ static void mark_thread_explained(const struct analysis *analysis,
 
 static void process_cycles(struct analysis *analysis)
 {
+	/* The waits of the definite thread cycles are reported there.  Left
+	 * in, they close rings through every process that merely waits on a
+	 * deadlocked one (A -> B -> ... -> Z -> A where only Z <-> A is a
+	 * deadlock), and the shortest cycle of such a ring is the thread
+	 * cycle again, reported a second time as "probable". */
+	struct u64_map in_thread_cycle = { 0 };
+	for (size_t i = 0; i < analysis->cycles.count; i++) {
+		const struct cycle *cycle = analysis->cycles.items[i];
+		if (cycle->kind == CYCLE_THREAD)
+			for (size_t w = 0; w < cycle->waits.count; w++)
+				u64_map_put(&in_thread_cycle, (uintptr_t)cycle->waits.items[w], (void *)1);
+	}
 	struct node_numbering nodes = { 0 };
 	struct digraph_edge *edges = checked_malloc((analysis->waits.count + 1) * sizeof *edges);
 	uint32_t edge_count = 0;
@@ -266,7 +278,7 @@ static void process_cycles(struct analysis *analysis)
 		struct process *server = wait->server_process;
 		/* A process calling itself is a self-connection, not a cycle
 		 * between processes. */
-		if (!client || !server || client == server)
+		if (!client || !server || client == server || u64_map_get(&in_thread_cycle, (uintptr_t)wait))
 			continue;
 		uint32_t from = node_of(&nodes, client);
 		uint32_t to = node_of(&nodes, server);
@@ -275,6 +287,7 @@ static void process_cycles(struct analysis *analysis)
 	cycles_of_graph(analysis, CYCLE_PROCESS, &nodes, edges, edge_count, mark_thread_explained);
 	free(edges);
 	numbering_release(&nodes);
+	u64_map_release(&in_thread_cycle);
 }
 
 void find_cycles(struct analysis *analysis)

@@ -61,7 +61,7 @@ static void add_alpc_wait(struct snapshot *s, struct thread *client, uint64_t me
 	port->queues[QUEUE_PENDING].length = known_u64(port->queues[QUEUE_PENDING].messages.count);
 }
 
-struct snapshot *fixture_alpc_deadlock(void)
+static struct snapshot *alpc_deadlock_unfinished(void)
 {
 	struct snapshot *s = snapshot_new("fixture-deadlock.txt", "transcript");
 	s->system.arch = "x64";
@@ -79,6 +79,33 @@ struct snapshot *fixture_alpc_deadlock(void)
 				      0xffffa00000001000ULL, 30);
 	add_alpc_wait(s, ta, 0xffffb00000000001ULL, 0x0bfc, beta, 0xffffa00000002204ULL, 40);
 	add_alpc_wait(s, tb, 0xffffb00000000002ULL, 0x0c01, alpha, 0xffffa00000001104ULL, 60);
+	return s;
+}
+
+struct snapshot *fixture_alpc_deadlock(void)
+{
+	struct snapshot *s = alpc_deadlock_unfinished();
+	snapshot_finish(s);
+	return s;
+}
+
+/* fixture_alpc_deadlock, and gamma.exe between the two: a second alpha
+ * thread waits on gamma's port and gamma's thread on beta's, both
+ * requests still unreceived (process-level waits).  alpha -> gamma ->
+ * beta -> alpha is a ring of processes only because of the deadlock. */
+struct snapshot *fixture_alpc_deadlock_and_chain(void)
+{
+	struct snapshot *s = alpc_deadlock_unfinished();
+	add_process(s, 0xffffa00000003000ULL, 0x300, "gamma.exe", 70);
+	struct thread *alpha2 = add_thread(s, 0xffffa00000001108ULL, 0x100, 0x108,
+					   0xffffa00000001000ULL, "WrLpcReply", 71);
+	struct thread *gamma = add_thread(s, 0xffffa00000003304ULL, 0x300, 0x304,
+					  0xffffa00000003000ULL, "WrLpcReply", 72);
+	struct port *gamma_port = add_port(s, 0xffffc00000003000ULL, "\\RPC Control\\GammaPort",
+					   0xffffa00000003000ULL, 73);
+	add_alpc_wait(s, alpha2, 0xffffb00000000003ULL, 0x0c05, gamma_port, 0, 74);
+	add_alpc_wait(s, gamma, 0xffffb00000000004ULL, 0x0c09,
+		      snapshot_find_port(s, 0xffffc00000002000ULL), 0, 75);
 	snapshot_finish(s);
 	return s;
 }

@@ -17,6 +17,7 @@ struct snapshot *fixture_alpc_deadlock(void);
 /* n processes (n >= 2) "proc<i>.exe", pid 0x100*(i+1), each with one thread
  * 0x100*(i+1)+4 waiting on the next process's port with ServerThread set:
  * an n-thread definite cycle. */
+struct snapshot *fixture_alpc_deadlock_and_chain(void);
 struct snapshot *fixture_alpc_ring(unsigned n);
 
 /* Process and port names an attacker chose: markup, quotes, ampersands,

@@ -149,6 +149,26 @@ static void process_level_cycle_is_probable(void)
 	snapshot_free(s);
 }
 
+/* A definite deadlock is reported once: the processes that only wait on
+ * its members (alpha -> gamma -> beta, unreceived requests) close a ring
+ * of processes through the deadlock's own waits, and that ring's
+ * shortest cycle is the deadlock again — not a second, "probable" one. */
+static void deadlock_is_not_reported_again_as_probable(void)
+{
+	struct analysis *a = analyze(fixture_alpc_deadlock_and_chain());
+	CU_ASSERT_EQUAL(a->waits.count, 4);
+	CU_ASSERT_EQUAL(a->cycles.count, 1);
+	struct cycle *c = cycle_at(a, 0);
+	CU_ASSERT_EQUAL(c->kind, CYCLE_THREAD);
+	CU_ASSERT_TRUE(c->definite);
+	CU_ASSERT_STRING_EQUAL(c->signature,
+			       "alpha.exe[\\RPC Control\\BetaPort] -> beta.exe[\\RPC Control\\AlphaPort]");
+	CU_ASSERT_EQUAL(analysis_count_definite(a), 1);
+	struct snapshot *s = a->snapshot;
+	analysis_free(a);
+	snapshot_free(s);
+}
+
 /* A process waiting on its own port is a self-connection, not a cycle. */
 static void self_connection_is_not_a_cycle(void)
 {
@@ -359,6 +379,7 @@ int main(void)
 		{ "ten-thread cycle", ten_thread_cycle },
 		{ "signature does not depend on order", signature_does_not_depend_on_order },
 		{ "process-level cycle is probable", process_level_cycle_is_probable },
+		{ "deadlock is not reported again as probable", deadlock_is_not_reported_again_as_probable },
 		{ "self-connection is not a cycle", self_connection_is_not_a_cycle },
 		{ "thread waiting on itself is a deadlock", thread_waiting_on_itself_is_a_deadlock },
 		{ "chain ends at a critical section", chain_ends_at_critical_section },
