@@ -331,6 +331,32 @@ static uint64_t body_of_creator_info(struct census_run *run, uint64_t creator)
 	return ok ? body : 0;
 }
 
+/* The walk follows Flinks only; a Blink that does not name the link
+ * before it (the head for the first) means the list was rewritten or torn
+ * while linking, so the walk may have left out or taken in objects: said,
+ * as kernel_walk_list says it for the process and thread lists.  The
+ * LIST_ENTRY is Flink then Blink (struct-offsets.md _LIST_ENTRY). */
+static void check_type_list_blinks(struct census_run *run, uint64_t type, uint64_t head, const char *what,
+				   const struct u64_vec *creators)
+{
+	const struct kernel_profile *p = run->reader->profile;
+	uint64_t previous = head;
+	for (size_t i = 0; i < creators->count; i++) {
+		uint64_t link = creators->items[i] + (uint64_t)(int64_t)p->object_header_creator_info_type_list;
+		uint64_t blink;
+		/* An aligned LIST_ENTRY lies on one page: a Blink that cannot be
+		 * read is the entry the walk already said it could not read. */
+		struct error *error = alpc_read_pointer(run->reader, link + p->pointer_size, &blink);
+		if (error)
+			error_free(error);
+		else if (blink != previous)
+			alpc_warn(run->reader, type, "%s: entry %zu at 0x%llx has Blink 0x%llx, not the entry "
+				  "before it (0x%llx)", what, i, (unsigned long long)link,
+				  (unsigned long long)blink, (unsigned long long)previous);
+		previous = link;
+	}
+}
+
 static void ports_from_type_lists(struct census_run *run)
 {
 	const struct kernel_profile *p = run->reader->profile;
@@ -347,6 +373,7 @@ static void ports_from_type_lists(struct census_run *run)
 		alpc_walk_list(run->reader, type + (uint64_t)p->object_type_type_list,
 			       p->object_header_creator_info_type_list, CENSUS_PORT_CAP, type, what, &creators,
 			       &complete);
+		check_type_list_blinks(run, type, type + (uint64_t)p->object_type_type_list, what, &creators);
 		for (size_t i = 0; i < creators.count; i++) {
 			uint64_t body = body_of_creator_info(run, creators.items[i]);
 			if (body)

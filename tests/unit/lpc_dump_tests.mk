@@ -12,3 +12,9 @@ TESTS += tests/unit/test_lpc_scenarios
 tests_unit_test_lpc_scenarios_SOURCES = tests/unit/test_lpc_scenarios.c
 tests_unit_test_lpc_scenarios_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_lpc_scenarios_LDADD = tests/forge/libforge.a $(TEST_LIBS)
+# Damaged +otl object lists on every LPC layout: bounded, said, partial.
+check_PROGRAMS += tests/unit/test_lpc_damage
+TESTS += tests/unit/test_lpc_damage
+tests_unit_test_lpc_damage_SOURCES = tests/unit/test_lpc_damage.c
+tests_unit_test_lpc_damage_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_test_lpc_damage_LDADD = tests/forge/libforge.a $(TEST_LIBS)
