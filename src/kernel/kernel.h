@@ -558,7 +558,7 @@ struct kernel_lpc_census {
 
 struct kernel_lpc_sources {
 	/* --pool-search: scan the present physical pages for the message tag
-	 * and the Port types' object tag (NULL: no scan). */
+	 * and the Port types' object tags (NULL: no scan). */
 	struct physical_memory *memory;
 };
 
@@ -575,14 +575,27 @@ struct error *kernel_lpc_census(struct kernel *kernel, const struct kernel_reade
 void kernel_lpc_census_release(struct kernel_lpc_census *census);
 
 /* The pool tag of LPC messages, "LpcM" (Microsoft's NTDebugging LPC
- * series, struct-offsets.md "Pool tags"). */
+ * series, struct-offsets.md "Pool tags"; pooltag.txt "LpcM - Local
+ * procedure call message blocks"). */
 #define KERNEL_LPC_MESSAGE_POOL_TAG 0x4d63704cu
+/* The pool tags of "Port" and "WaitablePort" objects, for when the
+ * image's type objects cannot give their Key (docs/lpc.md "LPC pool
+ * tags"): an object is allocated with its type's Key, the type name's
+ * first four characters (ReactOS ob/oblife.c ObCreateObjectType and
+ * ObpAllocateObject); pooltag.txt (Windows Server 2003 Resource Kit
+ * Tools) lists "Port - Port objects".  "Wait" is that rule applied to
+ * "WaitablePort"; pooltag.txt's own "Wait" line names another user of
+ * the tag (NtWaitForMultipleObjects), so a hit is only a hint, as every
+ * hit is.  Before Windows 8 object tags carry the protected-pool bit. */
+#define KERNEL_LPC_PORT_POOL_TAG 0x74726f50u          /* "Port" */
+#define KERNEL_LPC_WAITABLE_PORT_POOL_TAG 0x74696157u /* "Wait" */
 typedef bool (*kernel_lpc_pool_visitor)(void *context, uint64_t address);
 /* Scans every present physical page: each validated _LPCP_MESSAGE behind
  * an "LpcM" tag goes to message; each validated _LPCP_PORT_OBJECT behind
  * one of the port_tag_count port_tags (the tags of the Port and
  * WaitablePort types' objects: their _OBJECT_TYPE.Key as the image holds
- * it) goes to port.  Virtual addresses. */
+ * it, or the tags above where it cannot be read) goes to port, the
+ * protected-pool bit ignored.  Virtual addresses. */
 struct error *kernel_lpc_pool_scan(struct physical_memory *memory, const struct kernel_reader *reader,
 				   const uint32_t *port_tags, size_t port_tag_count,
 				   kernel_lpc_pool_visitor port, kernel_lpc_pool_visitor message,

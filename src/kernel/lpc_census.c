@@ -10,7 +10,9 @@
  * headers, or nt!LpcPortObjectType and LpcWaitablePortObjectType when the
  * profile's symbols hold; (3) references: a port's ConnectionPort and
  * ConnectedPort, a message's SenderPort, a thread's LpcWaitingOnPort;
- * (4) with --pool-search, the pool (lpc_pool_scan.c).  Each address is
+ * (4) with --pool-search, the pool (lpc_pool_scan.c), by the tag each
+ * type object's Key holds, or the sourced one where no type object of
+ * that kind could be read (docs/lpc.md "LPC pool tags").  Each address is
  * decoded once, every source bounded; what cannot be decoded is a
  * warning. */
 #include <stdio.h>
@@ -28,6 +30,10 @@ enum { CENSUS_PORT_CAP = 1 << 21, CENSUS_MESSAGE_CAP = 1 << 23, TYPES_KEPT = 8 }
 enum { THREAD_STATE_WAITING = 5, WAIT_REASON_WR_LPC_REPLY = 17 };
 #define LPCP_THREAD_FLAG_IS_PORT 1u
 #define LPCP_THREAD_FLAGS 3u
+
+/* Which of the two LPC object types a type object is: a port's header
+ * names it (its type name read), or the kernel's variable for it. */
+enum port_type { PORT_TYPE_UNNAMED, PORT_TYPE_PORT, PORT_TYPE_WAITABLE_PORT };
 
 struct candidate {
 	uint64_t address, port;
@@ -47,6 +53,7 @@ struct census_run {
 	struct u64_map ports_tried, messages_failed;
 	struct candidates ports, messages;
 	uint64_t types[TYPES_KEPT]; /* _OBJECT_TYPE bodies of Port and WaitablePort */
+	enum port_type type_kinds[TYPES_KEPT];
 	unsigned type_count;
 	bool port_cap_warned, message_cap_warned;
 };
@@ -105,25 +112,37 @@ static void add_message(struct census_run *run, uint64_t address, uint64_t port,
 	push(&run->messages, (struct candidate){ address, port, source, queue });
 }
 
-static void note_type(struct census_run *run, uint64_t type)
+static void note_type(struct census_run *run, uint64_t type, enum port_type kind)
 {
 	if (!type || !alpc_kernel_pointer(run->reader, type))
 		return;
 	for (unsigned i = 0; i < run->type_count; i++)
-		if (run->types[i] == type)
+		if (run->types[i] == type) {
+			if (run->type_kinds[i] == PORT_TYPE_UNNAMED)
+				run->type_kinds[i] = kind;
 			return;
-	if (run->type_count < TYPES_KEPT)
+		}
+	if (run->type_count < TYPES_KEPT) {
+		run->type_kinds[run->type_count] = kind;
 		run->types[run->type_count++] = type;
+	}
+}
+
+static enum port_type port_type_named(const char *name)
+{
+	if (strcmp(name, "Port") == 0)
+		return PORT_TYPE_PORT;
+	return strcmp(name, "WaitablePort") == 0 ? PORT_TYPE_WAITABLE_PORT : PORT_TYPE_UNNAMED;
 }
 
 static bool is_port_type(const char *name)
 {
-	return strcmp(name, "Port") == 0 || strcmp(name, "WaitablePort") == 0;
+	return port_type_named(name) != PORT_TYPE_UNNAMED;
 }
 
 /* The object header names the type (XP/2003 keep a pointer to the
  * _OBJECT_TYPE in it: struct-offsets.md _OBJECT_HEADER.Type). */
-static void note_header_type(struct census_run *run, uint64_t body)
+static void note_header_type(struct census_run *run, uint64_t body, enum port_type kind)
 {
 	const struct kernel_profile *p = run->reader->profile;
 	if (p->object_header_scheme != OBJECT_HEADER_TYPE_POINTER || p->object_header_type == PROFILE_ABSENT)
@@ -132,15 +151,15 @@ static void note_header_type(struct census_run *run, uint64_t body)
 	struct kernel_block *block = checked_malloc(sizeof *block);
 	struct error *error = kernel_read_object_header(run->kernel, body, &header, block);
 	if (!error && block_pointer(run->kernel, block, p->object_header_type, &type))
-		note_type(run, type);
+		note_type(run, type, kind);
 	error_free(error);
 	free(block);
 }
 
 /* The header says what the body is: another type means these bytes are
- * not a port whatever they hold.  Name, handles and references come
- * from it too. */
-static bool check_object(struct census_run *run, struct kernel_lpc_port *port)
+ * not a port whatever they hold (said, unless they were only a pool
+ * hint).  Name, handles and references come from it too. */
+static bool check_object(struct census_run *run, struct kernel_lpc_port *port, bool hint)
 {
 	if (!run->kernel)
 		return true;
@@ -155,9 +174,10 @@ static bool check_object(struct census_run *run, struct kernel_lpc_port *port)
 	}
 	bool ok = true;
 	if (object->type_name[0] && !is_port_type(object->type_name)) {
-		alpc_warn(run->reader, port->address,
-			  "0x%llx is named as an LPC port but its object header says \"%s\"; skipped",
-			  (unsigned long long)port->address, object->type_name);
+		if (!hint)
+			alpc_warn(run->reader, port->address,
+				  "0x%llx is named as an LPC port but its object header says \"%s\"; skipped",
+				  (unsigned long long)port->address, object->type_name);
 		ok = false;
 	} else {
 		snprintf(port->type_name, sizeof port->type_name, "%s", object->type_name);
@@ -166,7 +186,7 @@ static bool check_object(struct census_run *run, struct kernel_lpc_port *port)
 		port->counts_known = true;
 		port->handles = object->handle_count;
 		port->references = object->pointer_count;
-		note_header_type(run, port->address);
+		note_header_type(run, port->address, port_type_named(object->type_name));
 	}
 	free(object);
 	return ok;
@@ -176,9 +196,12 @@ static void decode_port(struct census_run *run, struct candidate candidate)
 {
 	run->census->ports_examined++;
 	struct kernel_lpc_port *port = checked_calloc(1, sizeof *port);
+	/* A pool hit is only a hint (lpc_pool_scan.c): bytes behind a port
+	 * tag that do not decode as a port are no port, and no damage. */
+	bool hint = candidate.source == KERNEL_LPC_FOUND_POOL;
 	struct error *error = kernel_lpc_port_read(run->reader, candidate.address, port);
-	if (error || !check_object(run, port)) {
-		if (error)
+	if (error || !check_object(run, port, hint)) {
+		if (error && !hint)
 			alpc_warn(run->reader, candidate.address, "%s", error->message);
 		error_free(error);
 		kernel_lpc_port_release(port);
@@ -303,6 +326,7 @@ static void types_from_symbols(struct census_run *run)
 	if (!kernel || !kernel->symbols || !kernel->kernel_base.known)
 		return;
 	const int64_t rvas[] = { p->lpc_port_object_type_rva, p->lpc_waitable_port_object_type_rva };
+	const enum port_type kinds[] = { PORT_TYPE_PORT, PORT_TYPE_WAITABLE_PORT };
 	for (size_t i = 0; i < 2; i++) {
 		uint64_t type;
 		if (rvas[i] == PROFILE_ABSENT)
@@ -310,7 +334,7 @@ static void types_from_symbols(struct census_run *run)
 		struct error *error = alpc_read_pointer(run->reader, kernel->kernel_base.value + (uint64_t)rvas[i],
 							&type);
 		if (!error)
-			note_type(run, type);
+			note_type(run, type, kinds[i]);
 		error_free(error);
 	}
 }
@@ -417,23 +441,46 @@ static bool visit_pool_message(void *context, uint64_t address)
 	return true;
 }
 
-static void search_pool(struct census_run *run, struct physical_memory *memory)
+/* The port objects' pool tags: each Key the image's type objects hold
+ * (preferred: it is what the allocations carry), and for a kind of port
+ * whose type object was not found or not read, the tag public sources
+ * give it (kernel.h KERNEL_LPC_PORT_POOL_TAG, docs/lpc.md "LPC pool
+ * tags").  XP and 2003 profiles know no type variables, so the types are
+ * those the ports found name: a system where no WaitablePort was found
+ * is the common case, not damage.  Only when no type object at all gave
+ * a Key is that said in a warning, as the search then rests on the
+ * sourced tags alone. */
+static size_t port_pool_tags(struct census_run *run, uint32_t *tags)
 {
 	const struct kernel_profile *p = run->reader->profile;
-	uint32_t tags[TYPES_KEPT];
-	size_t tag_count = 0;
+	size_t count = 0;
+	bool keyed[3] = { false, false, false };
 	for (unsigned t = 0; t < run->type_count && p->object_type_key != PROFILE_ABSENT; t++) {
 		uint8_t key[4];
 		struct error *error = virtual_read(run->reader->space, run->types[t] + (uint64_t)p->object_type_key,
 						   key, 4);
-		if (!error)
-			tags[tag_count++] = (uint32_t)key[0] | (uint32_t)key[1] << 8 |
-					    (uint32_t)key[2] << 16 | (uint32_t)key[3] << 24;
+		if (!error) {
+			tags[count++] = (uint32_t)key[0] | (uint32_t)key[1] << 8 | (uint32_t)key[2] << 16 |
+					(uint32_t)key[3] << 24;
+			keyed[run->type_kinds[t]] = true;
+		}
 		error_free(error);
 	}
-	if (!tag_count)
-		alpc_warn(run->reader, 0, "the LPC pool search looks for messages only: no Port object "
-			  "type was found to give the port objects' pool tag");
+	if (!count)
+		alpc_warn(run->reader, 0, "the LPC pool search looks for port objects by the tags \"Port\" and "
+			  "\"Wait\" (pooltag.txt, the type names' first four characters): no Port object type "
+			  "was read to give their pool tag");
+	if (!keyed[PORT_TYPE_PORT])
+		tags[count++] = KERNEL_LPC_PORT_POOL_TAG;
+	if (!keyed[PORT_TYPE_WAITABLE_PORT])
+		tags[count++] = KERNEL_LPC_WAITABLE_PORT_POOL_TAG;
+	return count;
+}
+
+static void search_pool(struct census_run *run, struct physical_memory *memory)
+{
+	uint32_t tags[TYPES_KEPT + 2];
+	size_t tag_count = port_pool_tags(run, tags);
 	struct error *error = kernel_lpc_pool_scan(memory, run->reader, tags, tag_count, visit_pool_port,
 						   visit_pool_message, run);
 	if (error) {

@@ -3,12 +3,15 @@
  * physical page.
  *
  * Tags: "LpcM" for _LPCP_MESSAGE (Microsoft's NTDebugging LPC series,
- * struct-offsets.md "Pool tags").  For port objects, the tag their type
- * object holds in _OBJECT_TYPE.Key, read from the image itself (the
- * census passes it): no public pooltag.txt copy stating the Port
- * objects' tag was found, so none is assumed.  Object allocations before
- * Windows 8 carry the protected-pool bit 0x80 on the tag's last byte
- * (Volatility 3 poolscanner.py), so that bit is ignored.
+ * struct-offsets.md "Pool tags"; pooltag.txt "LpcM").  For port
+ * objects, the tags the census passes: the one each type object holds in
+ * _OBJECT_TYPE.Key, read from the image itself, else the sourced "Port"
+ * (pooltag.txt "Port - Port objects") and "Wait" (the first four
+ * characters of "WaitablePort", the rule ReactOS ObCreateObjectType
+ * gives every type's Key) — kernel.h KERNEL_LPC_PORT_POOL_TAG, docs/lpc.md
+ * "LPC pool tags".  Object allocations before Windows 8 carry the
+ * protected-pool bit 0x80 on the tag's last byte (Volatility 3
+ * poolscanner.py), so that bit is ignored.
  *
  * A hit is only a hint.  A message lies right after the _POOL_HEADER; a
  * port after its optional headers (0 to 0xc0 bytes, struct-offsets.md
@@ -107,6 +110,25 @@ static bool is_port_tag(const struct scan *scan, uint32_t tag)
 	return false;
 }
 
+/* Where the pool block whose header is at header ends, in the page: its
+ * BlockSize (struct-offsets.md _POOL_HEADER) counts pool-alignment units,
+ * 8 bytes on x86 and 16 on x64 (Volatility 3 poolscanner.py compares
+ * alignment * BlockSize with an object's size).
+ * A port lies wholly inside its block, so an object that does not fit is
+ * no port; the bytes of a tag that are not a pool header (an
+ * _OBJECT_TYPE's Key reads like one) seldom give a BlockSize that fits.
+ * The page's end when the profile has no BlockSize. */
+static size_t block_end_of(const struct scan *scan, const unsigned char *page, size_t header, unsigned step)
+{
+	const struct kernel_profile *p = scan->reader->profile;
+	struct alpc_bytes bytes = { page + header, PAGE - header, 0 };
+	uint64_t blocks;
+	if (!alpc_bits(&bytes, p->pool_header_block_size, &blocks))
+		return PAGE;
+	uint64_t end = header + blocks * step;
+	return end < PAGE ? (size_t)end : PAGE;
+}
+
 static bool scan_page(void *scan_context, const unsigned char *page, uint64_t pfn)
 {
 	const struct scan *scan = scan_context;
@@ -131,9 +153,10 @@ static bool scan_page(void *scan_context, const unsigned char *page, uint64_t pf
 		}
 		if (!is_port_tag(scan, tag))
 			continue;
+		size_t block_end = block_end_of(scan, page, header, step);
 		for (size_t gap = 0; gap <= OPTIONAL_HEADERS_MAX; gap += step) {
 			size_t body = header + pool_size + gap + (size_t)p->object_header_body;
-			if (body + port_size > PAGE)
+			if (body + port_size > block_end)
 				break;
 			struct alpc_bytes bytes = { page + body, port_size, 0 };
 			uint64_t port = port_address(scan->reader, &bytes, pfn * PAGE + body);

@@ -23,8 +23,10 @@ uint32_t forge_tag(const char tag[4])
  * builtin_constraints) looks for "Proc" and "Muta" from Windows 8 on and
  * for "Pro\xe3", "Mut\xe1" before: the protected-pool bit 0x80 set on the
  * last byte.  The forge tags every object type the same way, with the
- * first four characters of the type's name; only Proc and Muta are
- * confirmed (struct-offsets.md: ALPC tags are not). */
+ * first four characters of the type's name: the rule ReactOS's
+ * ObCreateObjectType gives every type's Key and ObpAllocateObject tags
+ * objects with, which Microsoft's pooltag.txt bears out for Proc, Thre,
+ * Even, Muta, Port (docs/lpc.md "LPC pool tags"). */
 uint32_t forge_object_pool_tag(const struct forge_windows *windows, enum forge_object_type type)
 {
 	uint32_t tag = forge_tag(forge_object_type_name(type));

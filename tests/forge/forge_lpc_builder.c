@@ -85,7 +85,9 @@ static struct forge_scenario_lpc_port *add_port(struct lpc_scenario *l, uint64_t
 		.on_type_list = true,
 		.waitable = flags & FORGE_LPC_WAITABLE,
 		/* forge_kmem.c forge_object_pool_tag: the type name's first four
-		 * characters with the protected-pool bit before Windows 8 */
+		 * characters with the protected-pool bit before Windows 8 —
+		 * "Port" as pooltag.txt lists it, "Wait" by that rule (docs/lpc.md
+		 * "LPC pool tags", the source alpcgraph's reader cites too) */
 		.pool_tag = forge_tag(flags & FORGE_LPC_WAITABLE ? "Wait" : "Port") | 0x80000000u,
 	};
 	facts->handle = forge_handle(l->s.w, owner, port, SCENARIO_PORT_ACCESS);
@@ -315,8 +317,10 @@ struct forge_scenario_facts *lpc_end(struct lpc_scenario *l)
 		if (f->lpc_threads[i].waiting_on_port)
 			add_wait(l, &f->lpc_threads[i]);
 	/* forge_kmem.c forge_object_pool_tag: the type name's first four
-	 * characters ("Port": rktools2k3 pooltag.txt, "Port - <unknown> -
-	 * Port objects"), with the protected-pool bit before Windows 8. */
+	 * characters ("Port": pooltag.txt of the Server 2003 Resource Kit
+	 * Tools, kodybrown/rktools2k3 line 1058 "Port - <unknown> - Port
+	 * objects"; docs/lpc.md "LPC pool tags"), with the protected-pool bit
+	 * before Windows 8. */
 	f->lpc_port_pool_tag = forge_tag("Port") | 0x80000000u;
 	f->lpc_message_pool_tag = forge_tag("LpcM");
 	return f;

@@ -307,7 +307,8 @@ struct forge_scenario_lpc_port {
 	bool on_type_list;             /* linked on the type's object list */
 	uint32_t pool_tag;             /* its pool header's tag: lpc_port_pool_tag for a
 					* "Port"; "Wait" | 0x80000000 for a "WaitablePort"
-					* (the forge's rule, forge_kmem.c; not confirmed) */
+					* (the type name's first four characters,
+					* docs/lpc.md "LPC pool tags"; derived, not listed) */
 	bool pool_only;                /* no handle, no type list, nothing points at it */
 };
 

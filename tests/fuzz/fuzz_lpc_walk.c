@@ -207,8 +207,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kernel_thread thread = { .address = HEAP + THREAD, .pid = 4, .tid = 8, .state = 5,
 					.wait_reason = 17, .lpc_reply_message_id = MESSAGE_ID,
 					.lpc_waiting_on = (HEAP + CLIENT_PORT) | 1 };
-	/* The pool search's port tag comes from the Port type, which needs
-	 * an opened kernel; here it finds messages only. */
+	/* The port tags come from the Port types, which need an opened
+	 * kernel; here the pool search looks for the sourced "Port" and
+	 * "Wait" (kernel.h KERNEL_LPC_PORT_POOL_TAG) and the messages. */
 	struct kernel_lpc_sources sources = { .memory = physical };
 	struct kernel_lpc_census census;
 	error = kernel_lpc_census(NULL, &reader, &sources, &process, 1, &thread, 1, &census);

@@ -35,6 +35,7 @@ include tests/unit/info_tests.mk
 include tests/unit/kernel_tests.mk
 include tests/unit/alpc_dump_tests.mk
 include tests/unit/lpc_dump_tests.mk
+include tests/unit/lpc_pool_tags_tests.mk
 include tests/unit/kernel_walks_tests.mk
 include tests/unit/alpc_query_tests.mk
 include tests/unit/lpc_query_tests.mk

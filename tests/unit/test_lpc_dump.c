@@ -502,11 +502,16 @@ static void test_pool_only_port(void)
 		kernel_lpc_census_release(&census);
 		world.warnings.count = 0;
 		CU_ASSERT_PTR_NULL_FATAL(census_of(&world, true, &census));
-		/* No Port type known from any port: messages only, said. */
-		CU_ASSERT_EQUAL(census.ports.count, 0);
-		CU_ASSERT(warned(&world.warnings, "looks for messages only"));
+		/* No Port type known from any port: the sourced "Port" tag finds
+		 * it (docs/lpc.md "LPC pool tags"), said. */
+		CU_ASSERT_EQUAL(census.ports.count, 1);
+		CU_ASSERT_EQUAL(census.found[3], 1);
+		const struct kernel_lpc_port *port = u64_map_get(&census.port_by_address, hidden);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(port);
+		CU_ASSERT_EQUAL(port->found_by, KERNEL_LPC_FOUND_POOL);
+		CU_ASSERT_STRING_EQUAL(port->name, "\\HiddenPort");
+		CU_ASSERT(warned(&world.warnings, "by the tags \"Port\" and \"Wait\""));
 		kernel_lpc_census_release(&census);
-		(void)hidden;
 		world_free(&world);
 	}
 }
@@ -577,7 +582,7 @@ int main(void)
 		{ "csrss ApiPort: ports, queue, message, waiter on XP x86, XP PAE, 2003 x86, 2003 x64",
 		  test_api_port },
 		{ "+otl type lists and the pool search", test_type_list_and_pool },
-		{ "a port only the pool holds, no Port type known", test_pool_only_port },
+		{ "a port only the pool holds, no Port type known: the sourced tag", test_pool_only_port },
 		{ "looping queue and rundown queue, a message in an absent page", test_damage },
 		{ NULL, NULL },
 	};
