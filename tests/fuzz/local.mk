@@ -16,6 +16,9 @@ FUZZ_TARGETS += tests/fuzz/fuzz_alpc_walk
 FUZZ_TARGETS += tests/fuzz/fuzz_lpc_walk
 # `alpcgraph lpc`: every !lpc query over whatever a transcript gives.
 FUZZ_TARGETS += tests/fuzz/fuzz_lpc_query
+# The LPC census's +otl object-list walk over a forged XP/2003 dump whose
+# Port TypeList links and port headers are damaged.
+FUZZ_TARGETS += tests/fuzz/fuzz_lpc_type_lists
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -54,6 +57,9 @@ tests_fuzz_fuzz_lpc_walk_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_lpc_query_SOURCES = tests/fuzz/fuzz_lpc_query.c
 tests_fuzz_fuzz_lpc_query_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_lpc_query_LDADD = $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_lpc_type_lists_SOURCES = tests/fuzz/fuzz_lpc_type_lists.c
+tests_fuzz_fuzz_lpc_type_lists_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_lpc_type_lists_LDADD = tests/forge/libforge.a $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
