@@ -18,9 +18,14 @@ static void put_port_clause(const struct text_report *r, const char *prefix,
 		return;
 	fputs(prefix, r->out);
 	put_address(r, port ? port->address : address_from_thread);
+	const char *connection = port ? port_connection_name(r->snapshot, port) : NULL;
 	if (port && port->name) {
 		fputs(" (", r->out);
 		put_text(r->out, port->name);
+		putc(')', r->out);
+	} else if (connection) {
+		fputs(" (connected to ", r->out);
+		put_text(r->out, connection);
 		putc(')', r->out);
 	}
 }

@@ -46,6 +46,9 @@ static const char *link_name(struct analysis *analysis, const struct wait *wait)
 {
 	if (wait->port && wait->port->name)
 		return wait->port->name;
+	const char *connection = wait->port ? port_connection_name(analysis->snapshot, wait->port) : NULL;
+	if (connection)
+		return connection;
 	switch (wait->via) {
 	case VIA_RPC:
 		if (wait->rpc_endpoint && wait->rpc_endpoint->name)

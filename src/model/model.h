@@ -485,6 +485,11 @@ struct thread *snapshot_find_thread(const struct snapshot *snapshot, uint64_t ad
 struct thread *snapshot_find_thread_by_cid(const struct snapshot *snapshot, uint64_t pid,
 					   uint64_t tid);
 struct port *snapshot_find_port(const struct snapshot *snapshot, uint64_t address);
+/* An unnamed communication port is known by its connection port's name
+ * (`!lpc port` lists the pair under ApiPort, `!alpc /p` prints
+ * "ConnectionPort : … (SmApiPort)"): that name, or NULL when the port has
+ * its own name or no named connection port is known. */
+const char *port_connection_name(const struct snapshot *snapshot, const struct port *port);
 struct message *snapshot_find_message(const struct snapshot *snapshot, uint64_t address);
 struct message *snapshot_find_lpc_message(const struct snapshot *snapshot, uint64_t id);
 struct rpc_thread *snapshot_find_rpc_thread(const struct snapshot *snapshot, uint64_t pid,

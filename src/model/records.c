@@ -297,6 +297,14 @@ struct port *snapshot_find_port(const struct snapshot *snapshot, uint64_t addres
 	return u64_map_get(&snapshot->port_by_address, address);
 }
 
+const char *port_connection_name(const struct snapshot *snapshot, const struct port *port)
+{
+	if (port->name || !port->connection_port.known || port->address.value == port->connection_port.value)
+		return NULL;
+	const struct port *connection = snapshot_find_port(snapshot, port->connection_port.value);
+	return connection ? connection->name : NULL;
+}
+
 static void index_message(struct snapshot *snapshot, struct message *message)
 {
 	if (message->address.known)

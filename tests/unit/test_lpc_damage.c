@@ -148,7 +148,7 @@ static void check_torn(struct torn *t)
 	const struct cycle *cycle = analysis->cycles.items[0];
 	CU_ASSERT_EQUAL(cycle->kind, CYCLE_THREAD);
 	CU_ASSERT_EQUAL(cycle->members.count, 2);
-	CU_ASSERT_STRING_EQUAL(cycle->signature, "ProcessA.exe[lpc port] -> ProcessB.exe[lpc port]");
+	CU_ASSERT_STRING_EQUAL(cycle->signature, "ProcessA.exe[ProcessBPort] -> ProcessB.exe[ProcessAPort]");
 	analysis_free(analysis);
 	for (size_t i = 0; i < snapshots.count; i++)
 		snapshot_free(snapshots.items[i]);
