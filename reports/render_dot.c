@@ -226,11 +226,17 @@ static void put_thread(struct text *text, const struct snapshot *snapshot,
 	put_cid(text, thread);
 }
 
-static void put_port_name(struct text *text, const struct port *port)
+/* An unnamed communication port shows its connection port's name above
+ * its address, so a graph of LPC waits names the servers' ports. */
+static void put_port_name(struct text *text, const struct snapshot *snapshot, const struct port *port)
 {
+	const char *connection = port_connection_name(snapshot, port);
 	if (port->name && *port->name)
 		text_put_input(text, port->name);
-	else
+	else if (connection && *connection) {
+		text_put_input(text, connection);
+		text_printf(text, "\\n0x%" PRIx64, port->address.value);
+	} else
 		text_printf(text, "0x%" PRIx64, port->address.value);
 }
 
@@ -428,7 +434,7 @@ static void describe_thread(struct build *build, Agnode_t *node, const struct th
 static void describe_port(struct build *build, Agnode_t *node, const struct port *port)
 {
 	text_clear(&build->text);
-	put_port_name(&build->text, port);
+	put_port_name(&build->text, build->snapshot, port);
 	set_text(node, "label", build);
 	set(node, "shape", "cds");
 	set(node, "style", "solid");
@@ -594,7 +600,7 @@ static void put_wait_tooltip(struct build *build, const struct edge_plan *edge)
 	else if (wait->server_process)
 		put_process(text, wait->server_process);
 	else if (wait->port)
-		put_port_name(text, wait->port);
+		put_port_name(text, build->snapshot, wait->port);
 	else
 		text_put(text, "?");
 	if ((wait->via == VIA_ALPC || wait->via == VIA_LPC) && message_id_of(wait).known)
