@@ -45,7 +45,7 @@ static void copy_identity(struct snapshot *snapshot, const struct os_identity *o
 		char build[24];
 		snprintf(build, sizeof build, "%" PRIu64, os->build.value);
 		system->build = text(snapshot, build);
-		system->build_source = os->build_source;
+		system->build_source = os->build_source ? text(snapshot, os->build_source) : NULL;
 	}
 	system->pdb_name = text(snapshot, os->pdb_name);
 	system->pdb_guid = text(snapshot, os->pdb_guid);

@@ -53,7 +53,8 @@ struct os_identity {
 	char pdb_guid[33];  /* 32 upper-case hex digits as symbol stores write them */
 	maybe_u64 pdb_age;
 	maybe_u64 build;
-	const char *build_source;
+	const char *build_source;      /* may point at inferred_build_source: do not copy the struct */
+	char inferred_build_source[112];
 	maybe_u64 nt_major, nt_minor;  /* KUSER_SHARED_DATA */
 	maybe_u64 ps_active_process_head, ps_loaded_module_list;
 	const char *list_heads_source;

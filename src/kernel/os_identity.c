@@ -304,6 +304,56 @@ static void read_kuser(struct address_space *space, struct os_identity *os)
 	}
 }
 
+/* The NT version of a kernel build line before Windows 10 (Microsoft
+ * Learn, "Operating System Version": 5.1 Windows XP, 5.2 Server 2003 and XP
+ * x64, 6.0 Vista and Server 2008, 6.1 Windows 7 and Server 2008 R2, 6.2
+ * Windows 8, 6.3 Windows 8.1; their builds 2600, 3790, 6000-6002,
+ * 7600-7601, 9200, 9600). */
+static bool build_has_version(uint32_t build, uint64_t major, uint64_t minor)
+{
+	static const struct {
+		uint32_t first, last;
+		uint8_t major, minor;
+	} lines[] = {
+		{ 2600, 2600, 5, 1 }, { 3790, 3790, 5, 2 }, { 6000, 6002, 6, 0 },
+		{ 7600, 7601, 6, 1 }, { 9200, 9200, 6, 2 }, { 9600, 9600, 6, 3 },
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+		if (build >= lines[i].first && build <= lines[i].last)
+			return lines[i].major == major && lines[i].minor == minor;
+	return false;
+}
+
+/* Before Windows 10 KUSER_SHARED_DATA has the version but no build, and an
+ * image without a dump header or KDBG (a QEMU core of Windows 7) names
+ * none.  When the built-in profiles know exactly one build of that version
+ * (6.1: 7601), that build is taken, said as an inference; the probe still
+ * has to find the profile's structures where they belong. */
+static void infer_build_from_version(struct os_identity *os)
+{
+	if (os->build.known || !os->nt_major.known || !os->nt_minor.known || os->nt_major.value >= 10)
+		return;
+	uint32_t pointer_size = os->paging == PAGING_X64 ? 8 : 4;
+	uint32_t found = 0;
+	for (size_t i = 0; i < builtin_profile_count; i++) {
+		const struct kernel_profile *profile = &builtin_profiles[i];
+		if (profile->pointer_size != pointer_size ||
+		    !build_has_version(profile->build, os->nt_major.value, os->nt_minor.value))
+			continue;
+		if (found && found != profile->build)
+			return; /* two builds of one version: not a guess to make */
+		found = profile->build;
+	}
+	if (!found)
+		return;
+	os->build = known_u64(found);
+	snprintf(os->inferred_build_source, sizeof os->inferred_build_source,
+		 "inferred: KUSER_SHARED_DATA says Windows %" PRIu64 ".%" PRIu64
+		 " and %" PRIu32 " is the only built-in build of it",
+		 os->nt_major.value, os->nt_minor.value, found);
+	os->build_source = os->inferred_build_source;
+}
+
 static void read_pdb(struct address_space *space, struct os_identity *os)
 {
 	if (!os->kernel_base.known) {
@@ -354,5 +404,6 @@ void identify_os(struct physical_memory *memory, struct os_identity *os)
 	kdbg_from_data_section(space, os);
 	read_pdb(space, os);
 	read_kuser(space, os);
+	infer_build_from_version(os);
 	address_space_free(space);
 }

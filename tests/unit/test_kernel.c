@@ -494,10 +494,21 @@ static void kuser_build_from_windows_10_on(void)
 		uint32_t major, minor, build_number;
 		bool known;
 		uint64_t build;
+		const char *source;
 	} cases[] = {
-		{ 10, 0, 0xf0004a61, true, 19041 }, /* "free" in the top nibble */
-		{ 10, 0, 0xc00055f0, true, 22000 }, /* "checked" */
-		{ 6, 3, 0xf0002580, false, 0 },     /* 8.1: no NtBuildNumber there */
+		{ 10, 0, 0xf0004a61, true, 19041, "KUSER_SHARED_DATA.NtBuildNumber" }, /* "free" in the top nibble */
+		{ 10, 0, 0xc00055f0, true, 22000, "KUSER_SHARED_DATA.NtBuildNumber" }, /* "checked" */
+		/* Before 10 there is no NtBuildNumber (0x2580 is never read):
+		 * the version names a build when the built-in profiles have only
+		 * one of it (two profiles of 7601 are still one build) */
+		{ 6, 3, 0xf0002580, true, 9600,
+		  "inferred: KUSER_SHARED_DATA says Windows 6.3 and 9600 is the only built-in build of it" },
+		{ 6, 1, 0, true, 7601,
+		  "inferred: KUSER_SHARED_DATA says Windows 6.1 and 7601 is the only built-in build of it" },
+		{ 5, 2, 0, true, 3790,
+		  "inferred: KUSER_SHARED_DATA says Windows 5.2 and 3790 is the only built-in build of it" },
+		{ 6, 2, 0xf00023f0, false, 0, NULL }, /* Windows 8: no built-in profile */
+		{ 5, 1, 0, false, 0, NULL },          /* XP: x86 profiles only, this is x64 */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct forge *forge = new_x64();
@@ -512,7 +523,7 @@ static void kuser_build_from_windows_10_on(void)
 		CU_ASSERT_EQUAL(o.os.build.known, cases[i].known);
 		if (cases[i].known) {
 			CU_ASSERT_EQUAL(o.os.build.value, cases[i].build);
-			expect_source(o.os.build_source, "KUSER_SHARED_DATA.NtBuildNumber");
+			expect_source(o.os.build_source, cases[i].source);
 		}
 		close_forged(&o);
 		forge_free(forge);
@@ -995,7 +1006,7 @@ int main(void)
 		{ "kernel base from the module list", kernel_base_from_the_module_list },
 		{ "kernel base from the IDT", kernel_base_from_the_idt },
 		{ "PDB GUID and age", pdb_guid_and_age_as_symbol_stores_write_them },
-		{ "KUSER build from Windows 10 on", kuser_build_from_windows_10_on },
+		{ "KUSER build from Windows 10 on, inferred before", kuser_build_from_windows_10_on },
 		{ "the header's MinorVersion wins", header_minor_version_wins_over_kuser },
 		{ NULL, NULL },
 	};
