@@ -13,6 +13,7 @@
 #include "../../reports/reports.h"
 #include "../source/source.h"
 #include "../ipc/ipc.h"
+#include "../saved/saved.h"
 #include "../transcript/transcript.h"
 
 enum exit_status { EXIT_SUCCESS_ALL = 0, EXIT_USAGE = 1, EXIT_BAD_INPUT = 2, EXIT_DEADLOCK = 3 };
@@ -34,6 +35,7 @@ struct cli_options {
 	bool raw_input; /* --input-format raw (or --format raw): a raw physical image */
 	const char *profile_path; /* --profile FILE */
 	bool pool_search;         /* --pool-search */
+	bool from_json;           /* --from-json: the inputs are alpcgraph JSON reports */
 	/* alpc: --port, --message, --process, --connections or --waiters;
 	 * how many were given (exactly one is allowed), the last one's kind
 	 * and its argument as written */
@@ -51,13 +53,17 @@ void print_usage(FILE *out);
  * sorted order.  A path that does not exist is kept, so that its error is
  * reported like any other bad input. */
 void expand_inputs(char *const *paths, size_t count, struct ptr_vec *files);
+/* The same over the command's paths; with --from-json a folder gives only
+ * its files named *.json (report's folders hold HTML, SVG and DOT too). */
+void expand_command_inputs(const struct cli_options *options, struct ptr_vec *files);
 void free_inputs(struct ptr_vec *files);
 
 /* Reads one input file into snapshots (one per capture), or every file
  * into one snapshot with --same-machine.  Never fails: a bad input becomes
- * a snapshot with status error. */
+ * a snapshot with status error.  With --from-json the files are our own
+ * JSON reports, one snapshot per element of their "inputs". */
 void load_input(const char *path, const struct cli_options *options, struct ptr_vec *snapshots);
-struct snapshot *load_as_one_machine(const struct ptr_vec *files);
+struct snapshot *load_as_one_machine(const struct ptr_vec *files, const struct cli_options *options);
 
 /* Turns the snapshots into analyses (taking ownership) and frees them. */
 void analyze_all(struct ptr_vec *snapshots, struct ptr_vec *analyses);

@@ -239,7 +239,7 @@ int command_report(const struct cli_options *options)
 		return EXIT_BAD_INPUT;
 	}
 	struct ptr_vec files = { 0 };
-	expand_inputs(options->paths, options->path_count, &files);
+	expand_command_inputs(options, &files);
 	plan_items(&run, &files);
 	run.summaries = checked_calloc(run.item_count ? run.item_count : 1, sizeof *run.summaries);
 	run_workers(&run);

@@ -12,12 +12,22 @@
 /* Folders of dumps are shallow; a deeper tree is a mistake or a loop. */
 enum { FOLDER_DEPTH_LIMIT = 16 };
 
+static bool has_suffix(const char *path, const char *suffix)
+{
+	if (!suffix)
+		return true;
+	size_t length = strlen(path), suffix_length = strlen(suffix);
+	return length >= suffix_length && strcmp(path + length - suffix_length, suffix) == 0;
+}
+
 static int skip_hidden(const struct dirent *entry)
 {
 	return entry->d_name[0] != '.';
 }
 
-static void walk_folder(const char *folder, unsigned depth, struct ptr_vec *files)
+/* suffix: keep only the folder's files whose names end so (NULL: all). */
+static void walk_folder(const char *folder, unsigned depth, const char *suffix,
+			struct ptr_vec *files)
 {
 	struct dirent **entries;
 	int count = scandir(folder, &entries, skip_hidden, alphasort);
@@ -37,9 +47,10 @@ static void walk_folder(const char *folder, unsigned depth, struct ptr_vec *file
 		/* lstat: a symbolic link to a folder is not followed, so no loops. */
 		if (lstat(path, &info) == 0 && S_ISDIR(info.st_mode)) {
 			if (depth < FOLDER_DEPTH_LIMIT)
-				walk_folder(path, depth + 1, files);
+				walk_folder(path, depth + 1, suffix, files);
 			free(path);
-		} else if (lstat(path, &info) == 0 && (S_ISREG(info.st_mode) || S_ISLNK(info.st_mode))) {
+		} else if (lstat(path, &info) == 0 && (S_ISREG(info.st_mode) || S_ISLNK(info.st_mode)) &&
+			   has_suffix(path, suffix)) {
 			ptr_vec_push(files, path);
 		} else {
 			free(path);
@@ -49,15 +60,29 @@ static void walk_folder(const char *folder, unsigned depth, struct ptr_vec *file
 	free(entries);
 }
 
-void expand_inputs(char *const *paths, size_t count, struct ptr_vec *files)
+static void expand_paths(char *const *paths, size_t count, const char *suffix,
+			 struct ptr_vec *files)
 {
 	for (size_t i = 0; i < count; i++) {
 		struct stat info;
 		if (stat(paths[i], &info) == 0 && S_ISDIR(info.st_mode))
-			walk_folder(paths[i], 0, files);
+			walk_folder(paths[i], 0, suffix, files);
 		else
 			ptr_vec_push(files, checked_strdup(paths[i]));
 	}
+}
+
+void expand_inputs(char *const *paths, size_t count, struct ptr_vec *files)
+{
+	expand_paths(paths, count, NULL, files);
+}
+
+/* A folder `report` wrote holds each page's JSON beside its HTML, SVG and
+ * DOT: with --from-json a folder gives its .json files only (a file named
+ * on the command line is read whatever its name). */
+void expand_command_inputs(const struct cli_options *options, struct ptr_vec *files)
+{
+	expand_paths(options->paths, options->path_count, options->from_json ? ".json" : NULL, files);
 }
 
 void free_inputs(struct ptr_vec *files)
@@ -87,6 +112,10 @@ void load_input(const char *path, const struct cli_options *options, struct ptr_
 		ipc_read_dump(path, &dump, snapshots);
 		return;
 	}
+	if (options->from_json) {
+		saved_read_file(path, snapshots);
+		return;
+	}
 	enum input_format format;
 	struct error *error = source_identify(path, &format);
 	if (error) {
@@ -108,13 +137,17 @@ void load_input(const char *path, const struct cli_options *options, struct ptr_
 	}
 }
 
-struct snapshot *load_as_one_machine(const struct ptr_vec *files)
+struct snapshot *load_as_one_machine(const struct ptr_vec *files, const struct cli_options *options)
 {
 	const char *first = files->count ? files->items[0] : "(no input)";
-	struct snapshot *snapshot = snapshot_new(first, "transcript");
+	struct snapshot *snapshot = snapshot_new(first, options->from_json ? "json" : "transcript");
 	snapshot->first_line = 0;
 	for (size_t i = 0; i < files->count; i++) {
 		const char *path = files->items[i];
+		if (options->from_json) {
+			saved_read_into(path, snapshot);
+			continue;
+		}
 		enum input_format format;
 		struct error *error = source_identify(path, &format);
 		if (error) {

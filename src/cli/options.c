@@ -56,6 +56,11 @@ void print_usage(FILE *out)
 	      "      --profile=FILE     a Volatility 3 ISF symbol table (.json or .json.xz) for\n"
 	      "                         a dump whose build has no built-in profile\n"
 	      "      --pool-search      also scan physical memory for ports by pool tag\n"
+	      "      --from-json        each PATH (or file in a folder) is a JSON report of\n"
+	      "                         `scan --format json` or `report` (format_version 1,\n"
+	      "                         at most 1 GiB): its inputs are read back and\n"
+	      "                         correlated again; waits and cycles in it are not\n"
+	      "                         trusted (report, scan, cycles, graph)\n"
 	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
 	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -91,7 +96,7 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 	enum { OPTION_ALL = 256, OPTION_MAX_NODES, OPTION_CAPTURE, OPTION_SAME_MACHINE,
 	       OPTION_TEMPLATES, OPTION_NO_SVG, OPTION_INPUT_FORMAT, OPTION_PROFILE,
 	       OPTION_POOL_SEARCH, OPTION_PORT, OPTION_MESSAGE, OPTION_PROCESS,
-	       OPTION_CONNECTIONS, OPTION_WAITERS };
+	       OPTION_CONNECTIONS, OPTION_WAITERS, OPTION_FROM_JSON };
 	static const struct option long_options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -105,6 +110,7 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 		{ "input-format", required_argument, NULL, OPTION_INPUT_FORMAT },
 		{ "profile", required_argument, NULL, OPTION_PROFILE },
 		{ "pool-search", no_argument, NULL, OPTION_POOL_SEARCH },
+		{ "from-json", no_argument, NULL, OPTION_FROM_JSON },
 		{ "port", required_argument, NULL, OPTION_PORT },
 		{ "message", required_argument, NULL, OPTION_MESSAGE },
 		{ "process", required_argument, NULL, OPTION_PROCESS },
@@ -147,6 +153,9 @@ bool parse_options(int argc, char **argv, struct cli_options *options)
 			break;
 		case OPTION_POOL_SEARCH:
 			options->pool_search = true;
+			break;
+		case OPTION_FROM_JSON:
+			options->from_json = true;
 			break;
 		case OPTION_PORT:
 		case OPTION_MESSAGE:

@@ -137,7 +137,7 @@ int write_item_pages(const struct report_item *item, const char *folder,
 	struct ptr_vec snapshots = { 0 }, analyses = { 0 };
 	if (options->same_machine) {
 		struct ptr_vec files = { (void **)item->files, item->file_count, item->file_count };
-		ptr_vec_push(&snapshots, load_as_one_machine(&files));
+		ptr_vec_push(&snapshots, load_as_one_machine(&files, options));
 	} else {
 		load_input(item->files[0], options, &snapshots);
 	}
