@@ -89,18 +89,60 @@ static void add_rundown_group(struct lpc_answer *a, const struct port *rundown,
 	add_port(a, port_at(a->snapshot, rundown->connection_port));
 }
 
-static void search_rundown_queues(struct lpc_answer *a, const struct thread *thread)
+/* Who names each address as its connected port, and the current ports
+ * already searched: built once per answer, so that the rundown search of
+ * N threads over M ports costs N + M, not N x M (a hostile input can give
+ * thousands of threads waiting for one id, and as many ports). */
+struct rundown_index {
+	struct u64_map first; /* connected address -> index + 1 in the snapshot's ports */
+	size_t *next;         /* per port: index + 1 of the next port naming the same, or 0 */
+	struct u64_map searched;
+};
+
+static bool is_rundown_candidate(const struct port *port)
+{
+	return lpc_port_is_lpc(port) && port->kind != PORT_LPC_CLIENT_COMMUNICATION &&
+	       port->connected_port.known;
+}
+
+/* Each address's ports chained in the snapshot's order (built from the
+ * last port back), so the search names them as a scan of the ports did. */
+static void rundown_index_build(struct rundown_index *index, const struct snapshot *s)
+{
+	*index = (struct rundown_index){ .next = checked_calloc(s->ports.count + 1, sizeof *index->next) };
+	for (size_t i = s->ports.count; i-- > 0;) {
+		const struct port *port = s->ports.items[i];
+		if (!is_rundown_candidate(port))
+			continue;
+		uint64_t connected = port->connected_port.value;
+		index->next[i] = (size_t)(uintptr_t)u64_map_get(&index->first, connected);
+		u64_map_put(&index->first, connected, (void *)(uintptr_t)(i + 1));
+	}
+}
+
+static void rundown_index_release(struct rundown_index *index)
+{
+	u64_map_release(&index->first);
+	u64_map_release(&index->searched);
+	free(index->next);
+}
+
+static void search_rundown_queues(struct lpc_answer *a, struct rundown_index *index,
+				  const struct thread *thread)
 {
 	maybe_u64 current = thread->lpc_port;
 	if (!current.known || !current.value)
 		return;
+	/* What the search finds depends on the current port alone. */
+	if (u64_map_get(&index->searched, current.value))
+		return;
+	u64_map_put(&index->searched, current.value, (void *)1);
 	const struct snapshot *s = a->snapshot;
 	bool any = false;
-	for (size_t i = 0; i < s->ports.count; i++) {
-		const struct port *port = s->ports.items[i];
-		if (lpc_port_is_lpc(port) && port->kind != PORT_LPC_CLIENT_COMMUNICATION &&
-		    maybe_equal(port->connected_port, current) &&
-		    !maybe_equal(port->address, current)) {
+	for (size_t at = (size_t)(uintptr_t)u64_map_get(&index->first, current.value); at;
+	     at = index->next[at - 1]) {
+		const struct port *port = s->ports.items[at - 1];
+		if (!maybe_equal(port->address, current)) {
 			add_rundown_group(a, port, port->address.value);
 			any = true;
 		}
@@ -144,8 +186,11 @@ static void find_message(struct lpc_answer *a, uint64_t id)
 			add_thread(a, &a->server_threads,
 				   snapshot_find_thread(s, m->server_thread.value));
 	}
+	struct rundown_index index;
+	rundown_index_build(&index, s);
 	for (size_t i = 0; i < a->client_threads.count; i++)
-		search_rundown_queues(a, a->client_threads.items[i]);
+		search_rundown_queues(a, &index, a->client_threads.items[i]);
+	rundown_index_release(&index);
 	a->rundown_port_count = a->ports.count;
 	for (size_t i = 0; i < a->messages.count; i++) {
 		const struct message *m = a->messages.items[i];
@@ -176,7 +221,10 @@ static void find_thread(struct lpc_answer *a, uint64_t address)
 		add_thread(a, &a->client_threads, thread);
 	if (lpc_thread_is_server(thread))
 		add_thread(a, &a->server_threads, thread);
-	search_rundown_queues(a, thread);
+	struct rundown_index index;
+	rundown_index_build(&index, a->snapshot);
+	search_rundown_queues(a, &index, thread);
+	rundown_index_release(&index);
 	a->rundown_port_count = a->ports.count;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json.h>
 
@@ -438,6 +439,69 @@ static void loops_name_each_port_once(void)
 	      "       3  Port: 0xe2000000 Connection: 0xe4000000  Communication: 0xe3000000  '\n");
 }
 
+/* A hostile input: MANY threads waiting for one id, each through its own
+ * client port (or all through one), and as many server communication
+ * ports connected to them.  The rundown search finds each server port
+ * once and costs threads + ports, not threads x ports (at 20,000 of each
+ * the per-thread scan of every port took over a minute). */
+enum { MANY = 20000 };
+
+static struct snapshot *crowded_session(bool one_client_port)
+{
+	struct snapshot *s = snapshot_new("crowd.txt", "transcript");
+	s->system.arch = "x86";
+	lpc_port(s, 0xe0000000, PORT_LPC_SERVER_CONNECTION, 1, "Crowd");
+	for (uint64_t i = 0; i < MANY; i++) {
+		uint64_t client = one_client_port ? 0xe4000000 : 0xe4000000 + 16 * i;
+		connect(lpc_port(s, 0xe2000000 + 16 * i, PORT_LPC_SERVER_COMMUNICATION, 3, NULL),
+			0xe0000000, client);
+		struct thread *t = snapshot_thread(s, known_u64(0x86000000 + 0x100 * i), known_u64(0x584),
+						   known_u64(4 * i), at(3));
+		t->lpc_wait_message_id = known_u64(7);
+		t->lpc_port = known_u64(client);
+	}
+	snapshot_finish(s);
+	return s;
+}
+
+/* One pass (ASan's strstr measures the whole rest of the text per call). */
+static size_t occurrences(const char *text, const char *what)
+{
+	size_t count = 0, text_length = strlen(text), what_length = strlen(what);
+	for (size_t i = 0; i + what_length <= text_length; i++)
+		count += memcmp(text + i, what, what_length) == 0;
+	return count;
+}
+
+static void rundown_search_is_linear(void)
+{
+	for (int one = 0; one < 2; one++) {
+		clock_t start = clock();
+		char *text = answered(crowded_session(one), query_of(LPC_QUERY_MESSAGE, "7", UNKNOWN_U64,
+								     known_u64(7)));
+		double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+		CU_ASSERT(seconds < 5);
+		if (seconds >= 5)
+			fprintf(stderr, "\n  %s client port(s): %.1f s\n", one ? "one" : "many", seconds);
+		CU_ASSERT_EQUAL(occurrences(text, " waiting a reply from 7\n"), MANY);
+		CU_ASSERT_EQUAL(occurrences(text, " in port rundown queues ...\n"), MANY);
+		/* every server communication port once, and the connection port once */
+		CU_ASSERT_EQUAL(occurrences(text, "\nServer communication port 0xe2"), MANY);
+		CU_ASSERT_EQUAL(occurrences(text, "\nServer connection port e0000000  Name: Crowd\n"), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "Searching thread 86000000 in port rundown queues ...\n"
+						    "Searching thread 86000100 in port rundown queues ...\n"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nServer communication port 0xe2000000\n"
+						    "        Connected port: 0xe4000000      Server connection "
+						    "port: 0xe0000000\n"
+						    "\nServer connection port e0000000  Name: Crowd\n"
+						    "\nServer communication port 0xe2000010\n"
+						    "        Connected port: 0xe40000"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nServer communication port 0xe204e1f0\n"
+						    "        Connected port: "));
+		free(text);
+	}
+}
+
 /* A free message no port queues (a reply, or one only the pool search
  * found) is found by its id and shown as its own entry; a thread that is
  * not waiting has no colon after its state. */
@@ -699,6 +763,7 @@ int main(void)
 		{ "loops name each port once", loops_name_each_port_once },
 		{ "unqueued message is its own entry", unqueued_message_is_its_own_entry },
 		{ "a running server has no colon", a_running_server_has_no_colon },
+		{ "rundown search is linear", rundown_search_is_linear },
 		{ NULL, NULL },
 	};
 	static const struct test_case json[] = {
