@@ -40,15 +40,9 @@ static struct error *parse_document(const char *name, const char *text, size_t l
 					"JSON nested more than %d deep: not an alpcgraph report",
 					SAVED_MAX_DEPTH);
 	else if (status != json_tokener_success)
+		/* Strict mode: text after the document is an error here too. */
 		error = error_at_offset(ERROR_FORMAT, name, end, "not JSON: %s",
 					json_tokener_error_desc(status));
-	else {
-		while (end < length && strchr(" \t\r\n", text[end]) && text[end])
-			end++;
-		if (end < length)
-			error = error_at_offset(ERROR_FORMAT, name, end,
-						"text after the end of the JSON document");
-	}
 	if (error) {
 		json_object_put(*root);
 		*root = NULL;

@@ -80,9 +80,13 @@ static void read_wait_object(struct saved_reader *reader, struct thread *thread,
 		saved_leave(reader, mark);
 		return;
 	}
+	/* Every source names a type ("Unknown" when a dump's dispatcher
+	 * type is not one we know, src/ipc/processes.c) and the correlator
+	 * relies on it. */
+	const char *type = saved_text(reader, record, "type");
 	struct wait_object object = {
 		.address = address.value,
-		.type = saved_text(reader, record, "type"),
+		.type = type ? type : "Unknown",
 		.owner_thread = saved_address(reader, record, "owner_thread"),
 	};
 	thread_add_wait_object(reader->snapshot, thread, object);

@@ -27,3 +27,8 @@ dist_check_SCRIPTS += tests/e2e/test_lpc_dump_cli
 # the forge made it, and lpc-deadlock's cycle named on its page and in the index.
 TESTS += tests/e2e/test_lpc_dump_reports
 dist_check_SCRIPTS += tests/e2e/test_lpc_dump_reports
+# --from-json: scan's JSON read back gives the report, cycles and scan the
+# original inputs give (samples, forged ALPC and LPC deadlocks); merging two
+# scans; hostile documents' exact messages.
+TESTS += tests/e2e/test_from_json
+dist_check_SCRIPTS += tests/e2e/test_from_json

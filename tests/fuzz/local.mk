@@ -19,6 +19,8 @@ FUZZ_TARGETS += tests/fuzz/fuzz_lpc_query
 # The LPC census's +otl object-list walk over a forged XP/2003 dump whose
 # Port TypeList links and port headers are damaged.
 FUZZ_TARGETS += tests/fuzz/fuzz_lpc_type_lists
+# --from-json: the saved-report reader, then correlation and rendering.
+FUZZ_TARGETS += tests/fuzz/fuzz_saved_json
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 tests_fuzz_fuzz_transcript_SOURCES = tests/fuzz/fuzz_transcript.c
@@ -60,8 +62,12 @@ tests_fuzz_fuzz_lpc_query_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_lpc_type_lists_SOURCES = tests/fuzz/fuzz_lpc_type_lists.c
 tests_fuzz_fuzz_lpc_type_lists_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_lpc_type_lists_LDADD = tests/forge/libforge.a $(ALPCGRAPH_LIBS)
+tests_fuzz_fuzz_saved_json_SOURCES = tests/fuzz/fuzz_saved_json.c
+tests_fuzz_fuzz_saved_json_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_saved_json_LDADD = $(ALPCGRAPH_LIBS)
 endif
 fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
 EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict \
-	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict tests/fuzz/lpc_query.dict
+	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict tests/fuzz/lpc_query.dict \
+	tests/fuzz/saved_json.dict

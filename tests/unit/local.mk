@@ -41,3 +41,4 @@ include tests/unit/alpc_query_tests.mk
 include tests/unit/lpc_query_tests.mk
 include tests/unit/profile_isf_tests.mk
 include tests/unit/profile_tests.mk
+include tests/unit/saved_tests.mk
