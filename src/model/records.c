@@ -309,8 +309,14 @@ static void index_message(struct snapshot *snapshot, struct message *message)
 {
 	if (message->address.known)
 		u64_map_put(&snapshot->message_by_address, message->address.value, message);
-	if (message->flavor == FLAVOR_LPC && message->id.known)
-		u64_map_put(&snapshot->lpc_message_by_id, message->id.value, message);
+	if (message->flavor == FLAVOR_LPC && message->id.known) {
+		/* The id keeps naming the first message at a known address
+		 * (see snapshot_message); a record known by id alone is this
+		 * one's to take over. */
+		const struct message *named = u64_map_get(&snapshot->lpc_message_by_id, message->id.value);
+		if (!named || named == message || !named->address.known)
+			u64_map_put(&snapshot->lpc_message_by_id, message->id.value, message);
+	}
 }
 
 static void merge_message(struct message *into, struct message *from)
@@ -351,6 +357,13 @@ struct message *snapshot_message(struct snapshot *snapshot, enum ipc_flavor flav
 	struct message *by_id = flavor == FLAVOR_LPC && id.known
 					? u64_map_get(&snapshot->lpc_message_by_id, id.value)
 					: NULL;
+	/* One id at another known address is another message: a request and
+	 * its reply carry one MessageId (ReactOS ntoskrnl/lpc/reply.c takes a
+	 * reply only when its id is the waiting thread's LpcReplyMessageId),
+	 * and a hostile listing can repeat one. */
+	if (!by_address && by_id && address.known && by_id->address.known &&
+	    by_id->address.value != address.value)
+		by_id = NULL;
 	struct message *message = by_address ? by_address : by_id;
 	if (by_address && by_id && by_address != by_id) {
 		bool compatible = !(by_address->id.known && by_address->id.value != id.value) &&

@@ -169,6 +169,54 @@ static void port_detail_with_queued_messages(void)
 	analysis_free(a);
 }
 
+/* Two queue entries with one id at two addresses (a request and its
+ * reply carry one MessageId; a hostile listing can repeat one) are two
+ * messages: each keeps its own address, sender, context and links, and
+ * the id names the first. */
+static const char same_id_twice[] =
+	"kd> !lpc port e14ae238\n"
+	"\n"
+	"Server connection port e14ae238  Name: ApiPort\n"
+	"        Messages in queue:\n"
+	" 0000 e20d9b80 - Busy  Id=0002249c  From: 0584.0680  Context=00000021  [e20d9c80 . e14ae248]\n"
+	" Length=0098007c  Type=00000001 (LPC_REQUEST)\n"
+	" 0001 e20d9c80 - Free  Id=0002249c  From: 0590.0690  Context=00000022  [e14ae248 . e20d9b80]\n"
+	" Length=0030000c  Type=00000002 (LPC_REPLY)\n"
+	"    The message queue contains 2 messages\n";
+
+static void one_id_at_two_addresses_is_two_messages(void)
+{
+	struct snapshot *s = scan(same_id_twice);
+	CU_ASSERT_EQUAL_FATAL(s->messages.count, 2);
+	struct message *first = message_at_address(s, 0xe20d9b80);
+	struct message *second = message_at_address(s, 0xe20d9c80);
+	CU_ASSERT_PTR_NOT_EQUAL(first, second);
+	CU_ASSERT_KNOWN_EQUAL(first->id, 0x2249c);
+	CU_ASSERT_KNOWN_EQUAL(first->address, 0xe20d9b80);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(first->lpc_state, "Busy");
+	CU_ASSERT_KNOWN_EQUAL(first->client_pid, 0x584);
+	CU_ASSERT_KNOWN_EQUAL(first->client_tid, 0x680);
+	CU_ASSERT_KNOWN_EQUAL(first->lpc_context, 0x21);
+	CU_ASSERT_KNOWN_EQUAL(first->lpc_flink, 0xe20d9c80);
+	CU_ASSERT_KNOWN_EQUAL(first->type_number, 1);
+	CU_ASSERT_KNOWN_EQUAL(first->total_length, 0x98);
+	CU_ASSERT_KNOWN_EQUAL(second->id, 0x2249c);
+	CU_ASSERT_KNOWN_EQUAL(second->address, 0xe20d9c80);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(second->lpc_state, "Free");
+	CU_ASSERT_KNOWN_EQUAL(second->client_pid, 0x590);
+	CU_ASSERT_KNOWN_EQUAL(second->client_tid, 0x690);
+	CU_ASSERT_KNOWN_EQUAL(second->lpc_context, 0x22);
+	CU_ASSERT_KNOWN_EQUAL(second->lpc_flink, 0xe14ae248);
+	CU_ASSERT_KNOWN_EQUAL(second->type_number, 2);
+	CU_ASSERT_STRING_EQUAL_OR_NULL(second->type, "LPC_REPLY");
+	CU_ASSERT_KNOWN_EQUAL(second->total_length, 0x30);
+	CU_ASSERT_PTR_EQUAL(lpc_message(s, 0x2249c), first);
+	/* the request's sender waits; the reply's does not */
+	CU_ASSERT_KNOWN_EQUAL(thread_with_cid(s, 0x584, 0x680)->lpc_wait_message_id, 0x2249c);
+	CU_ASSERT_PTR_NULL(snapshot_find_thread_by_cid(s, 0x590, 0x690));
+	CU_ASSERT_EQUAL(s->diagnostics.count, 0);
+}
+
 static void communication_ports_and_their_links(void)
 {
 	struct snapshot *s = scan(
@@ -361,6 +409,7 @@ int main(void)
 		{ "port detail with queued messages", port_detail_with_queued_messages },
 		{ "communication ports and their links", communication_ports_and_their_links },
 		{ "client port leads to server process", client_port_leads_to_server_process },
+		{ "one id at two addresses is two messages", one_id_at_two_addresses_is_two_messages },
 		{ NULL, NULL },
 	};
 	static const struct test_case searches[] = {
