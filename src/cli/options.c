@@ -60,7 +60,7 @@ void print_usage(FILE *out)
 	      "                         `scan --format json` or `report` (format_version 1,\n"
 	      "                         at most 1 GiB): its inputs are read back and\n"
 	      "                         correlated again; waits and cycles in it are not\n"
-	      "                         trusted (report, scan, cycles, graph)\n"
+	      "                         trusted (report, scan, cycles, graph, alpc, lpc)\n"
 	      "  -j, --jobs=N           inputs processed in parallel by report (default: CPUs)\n"
 	      "      --templates=DIR    HTML templates (default: the installed ones)\n"
 	      "  -q, --quiet            no progress messages\n"

@@ -275,20 +275,22 @@ static struct snapshot *read_input(const char *name, json_object *input, size_t 
 	json_object *path = NULL;
 	if (!json_object_object_get_ex(input, "path", &path) ||
 	    !json_object_is_type(path, json_type_string) || json_object_get_string_len(path) == 0 ||
-	    memchr(json_object_get_string(path), '\0', (size_t)json_object_get_string_len(path)))
+	    !saved_is_plain_text(json_object_get_string(path), (size_t)json_object_get_string_len(path)))
 		return failed_document(name, error_in_file(ERROR_FORMAT, name, "%s.path: not a file name",
 							   where));
 	json_object *format = NULL;
 	json_object_object_get_ex(input, "format", &format);
-	struct snapshot *snapshot = snapshot_new(
-		json_object_get_string(path),
-		json_object_is_type(format, json_type_string) ? json_object_get_string(format) : NULL);
+	bool format_ok = !format || (json_object_is_type(format, json_type_string) &&
+				     saved_is_plain_text(json_object_get_string(format),
+							 (size_t)json_object_get_string_len(format)));
+	struct snapshot *snapshot = snapshot_new(json_object_get_string(path),
+						 format && format_ok ? json_object_get_string(format) : NULL);
 	struct saved_reader reader = { .snapshot = snapshot, .file = name };
 	saved_enter_key(&reader, "inputs");
 	saved_enter_index(&reader, index);
-	if (format && !json_object_is_type(format, json_type_string)) {
+	if (!format_ok) {
 		size_t mark = saved_enter_key(&reader, "format");
-		saved_problem(&reader, "not a string");
+		saved_problem(&reader, "not a format name");
 		saved_leave(&reader, mark);
 	}
 	read_header(&reader, input, true);

@@ -56,6 +56,9 @@ json_object *saved_object(struct saved_reader *reader, json_object *object, cons
 /* The value itself (an array element) read as an integer or an address. */
 maybe_u64 saved_uint_value(struct saved_reader *reader, json_object *value, uint64_t limit);
 maybe_u64 saved_address_value(struct saved_reader *reader, json_object *value);
+/* No control characters (nor NUL): a file name from the document is
+ * printed as it is in text output and on stderr. */
+bool saved_is_plain_text(const char *text, size_t length);
 /* An origin string: "path:line", "path@0x…" or "path:va 0x…". */
 bool saved_origin_value(struct saved_reader *reader, json_object *value, struct origin *origin);
 

@@ -298,6 +298,16 @@ void saved_each_record(struct saved_reader *reader, json_object *parent, const c
 
 /* ---- origins ------------------------------------------------------------ */
 
+bool saved_is_plain_text(const char *text, size_t length)
+{
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
 /* The writer's three spellings (reports/render_json.c write_origin), read
  * from the end, since a path may itself hold ':' or '@'. */
 bool saved_origin_value(struct saved_reader *reader, json_object *value, struct origin *origin)
@@ -335,7 +345,7 @@ bool saved_origin_value(struct saved_reader *reader, json_object *value, struct 
 			path_end = end - 1;
 		}
 	}
-	if (kind == ORIGIN_NONE || path_end == 0 || memchr(text, '\0', path_end)) {
+	if (kind == ORIGIN_NONE || path_end == 0 || !saved_is_plain_text(text, path_end)) {
 		saved_problem(reader, "not a place (\"path:line\", \"path@0x…\" or \"path:va 0x…\")");
 		return false;
 	}

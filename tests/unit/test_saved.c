@@ -356,6 +356,10 @@ static void wrong_values_are_named_by_json_path(void)
 	expect_warning("\"system\": {\"system_time\": \"yesterday\"}",
 		       "x.json: inputs[0].system.system_time: not a time (\"YYYY-MM-DDTHH:MM:SSZ\", 1970 "
 		       "or later)");
+	expect_warning("\"format\": \"a\\tb\"", "x.json: inputs[0].format: not a format name");
+	expect_warning("\"threads\": [{\"origin\": [\"a\\nb.txt:3\"]}]",
+		       "x.json: inputs[0].threads[0].origin[0]: not a place (\"path:line\", "
+		       "\"path@0x…\" or \"path:va 0x…\")");
 	expect_warning("\"status\": \"fine\"",
 		       "x.json: inputs[0].status: not a status (ok, partial or error)");
 }
@@ -421,14 +425,17 @@ static void other_inputs_are_still_read(void)
 {
 	struct ptr_vec snapshots = { 0 };
 	read_text("x.json",
-		  "{\"format_version\": 1, \"inputs\": [7, {\"path\": 5}, {\"path\": \"b.txt\","
-		  " \"status\": \"ok\", \"processes\": [{\"pid\": 4}]}]}",
+		  "{\"format_version\": 1, \"inputs\": [7, {\"path\": 5}, {\"path\": \"\\u001b[2J\"},"
+		  " {\"path\": \"b.txt\", \"status\": \"ok\", \"processes\": [{\"pid\": 4}]}]}",
 		  &snapshots);
-	CU_ASSERT_EQUAL_FATAL(snapshots.count, 3);
+	CU_ASSERT_EQUAL_FATAL(snapshots.count, 4);
 	assert_only_diagnostic(snapshots.items[0], DIAGNOSTIC_ERROR, "x.json: inputs[0]: not an object");
 	assert_only_diagnostic(snapshots.items[1], DIAGNOSTIC_ERROR,
 			       "x.json: inputs[1].path: not a file name");
-	const struct snapshot *good = snapshots.items[2];
+	/* An escape sequence would reach the terminal through scan's text. */
+	assert_only_diagnostic(snapshots.items[2], DIAGNOSTIC_ERROR,
+			       "x.json: inputs[2].path: not a file name");
+	const struct snapshot *good = snapshots.items[3];
 	CU_ASSERT_STRING_EQUAL(good->path, "b.txt");
 	CU_ASSERT_EQUAL(good->status, STATUS_OK);
 	CU_ASSERT_EQUAL(good->diagnostics.count, 0);
