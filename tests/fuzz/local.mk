@@ -19,7 +19,9 @@ FUZZ_TARGETS += tests/fuzz/fuzz_lpc_query
 # The LPC census's +otl object-list walk over a forged XP/2003 dump whose
 # Port TypeList links and port headers are damaged.
 FUZZ_TARGETS += tests/fuzz/fuzz_lpc_type_lists
-# --from-json: the saved-report reader, then correlation and rendering.
+# --from-json: the saved-report reader, then correlation and rendering;
+# seeded with tests/fuzz/seeds/saved_json (scan --format json of two
+# samples and the forged deadlock-2 and lpc-deadlock dumps, one input each).
 FUZZ_TARGETS += tests/fuzz/fuzz_saved_json
 if ENABLE_FUZZERS
 noinst_PROGRAMS += $(FUZZ_TARGETS)
@@ -70,4 +72,4 @@ fuzzers: $(FUZZ_TARGETS)
 .PHONY: fuzzers
 EXTRA_DIST += tests/fuzz/run-fuzzers tests/fuzz/transcript.dict tests/fuzz/dump_header.dict \
 	tests/fuzz/kernel_image.dict tests/fuzz/profile_isf.dict tests/fuzz/lpc_query.dict \
-	tests/fuzz/saved_json.dict
+	tests/fuzz/saved_json.dict tests/fuzz/seeds
