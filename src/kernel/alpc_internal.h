@@ -53,5 +53,10 @@ void alpc_walk_list_linked(const struct kernel_reader *reader, uint64_t head, in
 /* kernel_alpc_port_read, its queue walks sharing linked (NULL: none). */
 struct error *alpc_port_read_linked(const struct kernel_reader *reader, uint64_t address,
 				    struct u64_map *linked, struct kernel_alpc_port *port);
+/* kernel_lpc_port_read, its queue, rundown and data-info walks sharing
+ * linked (NULL: none), so ports whose lists run into one chain cost the
+ * chain once. */
+struct error *lpc_port_read_linked(const struct kernel_reader *reader, uint64_t address,
+				   struct u64_map *linked, struct kernel_lpc_port *port);
 
 #endif

@@ -51,6 +51,7 @@ struct census_run {
 	const struct kernel_reader *reader;
 	struct kernel_lpc_census *census;
 	struct u64_map ports_tried, messages_failed;
+	struct u64_map linked; /* every list entry the ports' walks took -> its head + 1 */
 	struct candidates ports, messages;
 	uint64_t types[TYPES_KEPT]; /* _OBJECT_TYPE bodies of Port and WaitablePort */
 	enum port_type type_kinds[TYPES_KEPT];
@@ -199,7 +200,7 @@ static void decode_port(struct census_run *run, struct candidate candidate)
 	/* A pool hit is only a hint (lpc_pool_scan.c): bytes behind a port
 	 * tag that do not decode as a port are no port, and no damage. */
 	bool hint = candidate.source == KERNEL_LPC_FOUND_POOL;
-	struct error *error = kernel_lpc_port_read(run->reader, candidate.address, port);
+	struct error *error = lpc_port_read_linked(run->reader, candidate.address, &run->linked, port);
 	if (error || !check_object(run, port, hint)) {
 		if (error && !hint)
 			alpc_warn(run->reader, candidate.address, "%s", error->message);
@@ -591,6 +592,7 @@ struct error *kernel_lpc_census(struct kernel *kernel, const struct kernel_reade
 	find_threads(&run, threads, thread_count);
 	u64_map_release(&run.ports_tried);
 	u64_map_release(&run.messages_failed);
+	u64_map_release(&run.linked);
 	free(run.ports.items);
 	free(run.messages.items);
 	return NULL;

@@ -57,8 +57,8 @@ static void read_semaphore(const struct kernel_reader *reader, struct kernel_lpc
 	port->semaphore_read = true;
 }
 
-static void walk(const struct kernel_reader *reader, struct kernel_lpc_port *port, int32_t head,
-		 int32_t entry, const char *list, struct kernel_lpc_list *into)
+static void walk(const struct kernel_reader *reader, struct u64_map *linked, struct kernel_lpc_port *port,
+		 int32_t head, int32_t entry, const char *list, struct kernel_lpc_list *into)
 {
 	if (head == PROFILE_ABSENT || entry == PROFILE_ABSENT)
 		return;
@@ -74,8 +74,8 @@ static void walk(const struct kernel_reader *reader, struct kernel_lpc_port *por
 	error_free(error);
 	char what[96];
 	snprintf(what, sizeof what, "LPC port 0x%llx %s", (unsigned long long)port->address, list);
-	alpc_walk_list(reader, port->address + (uint64_t)head, entry, KERNEL_LPC_LIST_CAP, port->address,
-		       what, &into->entries, &into->complete);
+	alpc_walk_list_linked(reader, port->address + (uint64_t)head, entry, KERNEL_LPC_LIST_CAP,
+			      port->address, what, linked, &into->entries, &into->complete);
 }
 
 /* A pointer field that is neither 0 nor a kernel address is damage:
@@ -94,6 +94,12 @@ static uint64_t checked_pointer(const struct kernel_reader *reader, const struct
 
 struct error *kernel_lpc_port_read(const struct kernel_reader *reader, uint64_t address,
 				   struct kernel_lpc_port *port)
+{
+	return lpc_port_read_linked(reader, address, NULL, port);
+}
+
+struct error *lpc_port_read_linked(const struct kernel_reader *reader, uint64_t address,
+				   struct u64_map *linked, struct kernel_lpc_port *port)
 {
 	const struct kernel_profile *p = reader->profile;
 	memset(port, 0, sizeof *port);
@@ -155,11 +161,11 @@ struct error *kernel_lpc_port_read(const struct kernel_reader *reader, uint64_t 
 		port->queue_semaphore = alpc_pointer(reader, &bytes, queue + p->lpcp_port_queue_semaphore);
 	free(buffer);
 	read_semaphore(reader, port);
-	walk(reader, port, queue + p->lpcp_port_queue_receive_head, p->lpcp_message_entry,
+	walk(reader, linked, port, queue + p->lpcp_port_queue_receive_head, p->lpcp_message_entry,
 	     "MsgQueue.ReceiveHead", &port->messages);
-	walk(reader, port, p->lpcp_port_object_lpc_reply_chain_head, p->ethread_lpc_reply_chain,
+	walk(reader, linked, port, p->lpcp_port_object_lpc_reply_chain_head, p->ethread_lpc_reply_chain,
 	     "LpcReplyChainHead", &port->reply_chain);
-	walk(reader, port, p->lpcp_port_object_lpc_data_info_chain_head, p->lpcp_message_entry,
+	walk(reader, linked, port, p->lpcp_port_object_lpc_data_info_chain_head, p->lpcp_message_entry,
 	     "LpcDataInfoChainHead", &port->data_info);
 	return NULL;
 }

@@ -570,6 +570,69 @@ static void test_damage_in(const struct layout_case *c)
 	world_free(&world);
 }
 
+/* Hostile ports whose queues run into another port's chain: each such
+ * walk is cut where it meets the chain, so forty ports over a chain of
+ * 3,001 messages cost the chain once, not forty times (and one warning a
+ * port, not one per message per port). */
+enum { SHARED_CHAIN_EXTRA = 3000, SHARED_CHAIN_PORTS = 40 };
+
+static void test_shared_chain_in(const struct layout_case *c)
+{
+	struct world world;
+	world_new(&world, c, false);
+	struct forge_windows *w = world.w;
+	const struct forge_layout *l = world.l;
+	struct api_port a;
+	forge_api_port(&world, &a);
+	struct forge_lpc_message_spec spec = { .queue_port = a.api_port, .data_length = 8, .type = 1 };
+	for (uint32_t i = 0; i < SHARED_CHAIN_EXTRA; i++) {
+		spec.message_id = 0x30000 + 2 * i;
+		forge_lpc_message(w, &spec);
+	}
+	uint64_t chain = a.queued + l->lpc_message.entry; /* the first message's Entry */
+	uint64_t hostile[SHARED_CHAIN_PORTS];
+	for (unsigned i = 0; i < SHARED_CHAIN_PORTS; i++) {
+		hostile[i] = forge_lpc_connection_port(w, a.csrss, NULL);
+		forge_handle(w, a.csrss, hostile[i], 0x1f0001);
+		uint64_t head = hostile[i] + l->lpc_port.msg_queue + l->lpc_port_queue.receive_head;
+		forge_kernel_write_pointer(w, head, chain);
+	}
+	CU_ASSERT_FATAL(world_open(&world));
+	struct kernel_lpc_census census;
+	CU_ASSERT_PTR_NULL_FATAL(census_of(&world, false, &census));
+	const struct kernel_lpc_port *api = u64_map_get(&census.port_by_address, a.api_port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(api);
+	CU_ASSERT(api->messages.complete);
+	CU_ASSERT_EQUAL(api->messages.entries.count, SHARED_CHAIN_EXTRA + 1);
+	for (unsigned i = 0; i < SHARED_CHAIN_PORTS; i++) {
+		const struct kernel_lpc_port *port = u64_map_get(&census.port_by_address, hostile[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(port);
+		CU_ASSERT_FALSE(port->messages.complete);
+		CU_ASSERT_EQUAL(port->messages.entries.count, 0);
+	}
+	CU_ASSERT_EQUAL(census.messages.count, SHARED_CHAIN_EXTRA + 1);
+	for (size_t i = 0; i < census.messages.count; i++) {
+		const struct kernel_lpc_message *m = census.messages.items[i];
+		CU_ASSERT_EQUAL(m->queue_port, a.api_port);
+	}
+	/* one warning per hostile port, each naming the chain's owner */
+	CU_ASSERT_EQUAL(world.warnings.count, SHARED_CHAIN_PORTS);
+	char expected[200];
+	snprintf(expected, sizeof expected,
+		 "MsgQueue.ReceiveHead: entry 0 at 0x%llx lies on the list at 0x%llx too; the list is cut there",
+		 (unsigned long long)chain,
+		 (unsigned long long)(a.api_port + l->lpc_port.msg_queue + l->lpc_port_queue.receive_head));
+	CU_ASSERT(warned(&world.warnings, expected));
+	kernel_lpc_census_release(&census);
+	world_free(&world);
+}
+
+static void test_shared_chain(void)
+{
+	for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++)
+		test_shared_chain_in(&layouts[i]);
+}
+
 static void test_damage(void)
 {
 	for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++)
@@ -584,6 +647,7 @@ int main(void)
 		{ "+otl type lists and the pool search", test_type_list_and_pool },
 		{ "a port only the pool holds, no Port type known: the sourced tag", test_pool_only_port },
 		{ "looping queue and rundown queue, a message in an absent page", test_damage },
+		{ "forty ports' queues running into one chain of 3,001 messages", test_shared_chain },
 		{ NULL, NULL },
 	};
 	static const struct test_case snapshots[] = {
