@@ -27,6 +27,12 @@ enum {
 	/* The document nests 7 deep (inputs[].rpc.server_calls[].origin[]),
 	 * chains a little deeper; anything past this is not ours. */
 	SAVED_MAX_DEPTH = 24,
+	/* json-c's tree costs about 120 bytes a value (a 26 MB scan of
+	 * 1.47 M values peaks at 174 MB); real documents hold one value per
+	 * 17-18 bytes.  2^25 values (a 560 MB document, about 4 GiB read)
+	 * covers a 200,000-thread dump's scan, and a hostile file of bare
+	 * commas cannot ask for more than that. */
+	SAVED_MAX_VALUES = 1 << 25,
 };
 
 /* Reads the document at path and appends one finished snapshot per

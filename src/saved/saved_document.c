@@ -22,6 +22,15 @@ static struct error *parse_document(const char *name, const char *text, size_t l
 	if (length > (size_t)SAVED_MAX_FILE_BYTES)
 		return error_in_file(ERROR_LIMIT, name, "%zu bytes: more than the %d MiB a saved report may hold",
 				     length, SAVED_MAX_FILE_BYTES >> 20);
+	/* Bound the values json-c may make before it starts: an overcount
+	 * (separators inside strings count too), as the ISF reader does. */
+	size_t values = 0;
+	for (size_t i = 0; i < length; i++)
+		values += text[i] == ':' || text[i] == ',' || text[i] == '{' || text[i] == '[';
+	if (values > (size_t)SAVED_MAX_VALUES)
+		return error_in_file(ERROR_LIMIT, name,
+				     "%zu separators: more than the %d values a saved report may hold",
+				     values, SAVED_MAX_VALUES);
 	json_tokener *tokener = json_tokener_new_ex(SAVED_MAX_DEPTH);
 	if (!tokener)
 		return error_in_file(ERROR_NO_MEMORY, name, "out of memory parsing JSON");

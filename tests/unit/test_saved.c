@@ -462,6 +462,23 @@ static void files_past_the_cap_are_refused_unread(void)
 	free_snapshots(&snapshots);
 	unlink(path);
 
+	/* Bare separators: a small file that would make json-c build more
+	 * values than any real report holds is refused before parsing. */
+	size_t length = (size_t)SAVED_MAX_VALUES + 2;
+	char *commas = malloc(length + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(commas);
+	memset(commas, ',', length);
+	commas[0] = '[';
+	commas[length - 1] = ']';
+	commas[length] = '\0';
+	saved_read_memory("commas.json", commas, length, &snapshots);
+	free(commas);
+	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
+	assert_only_diagnostic(snapshots.items[0], DIAGNOSTIC_ERROR,
+			       "commas.json: 33554433 separators: more than the 33554432 values a saved "
+			       "report may hold");
+	free_snapshots(&snapshots);
+
 	snprintf(path, sizeof path, "%s/absent.json", test_temp_dir());
 	saved_read_file(path, &snapshots);
 	CU_ASSERT_EQUAL_FATAL(snapshots.count, 1);
