@@ -13,6 +13,13 @@ void os_note(struct os_identity *os, const char *format, ...) PRINTF_LIKE(2, 3);
  * the low stub's LmTarget (an address inside ntoskrnl), else 0. */
 uint64_t find_x64_dtb(struct physical_memory *memory, const char **source, uint64_t *kernel_hint);
 
+/* A raw x86 image's DTB (dtb_search_x86.c): the first page directory
+ * (*paging = PAGING_X86) or PDPT (PAGING_X86_PAE) in the first 16 MiB
+ * that Windows' self-map marks and accept takes.  Returns 0 when none. */
+typedef bool x86_dtb_check(struct physical_memory *memory, enum paging_mode paging, uint64_t dtb);
+uint64_t find_x86_dtb(struct physical_memory *memory, x86_dtb_check *accept, enum paging_mode *paging,
+		      const char **source);
+
 /* _KDDEBUGGER_DATA64 (dump-formats.md §6; vol3 kdbg.json): the header
  * List (Flink +0x0, Blink +0x8), OwnerTag +0x10 with Size in the high
  * half of the same qword, then KernBase, PsLoadedModuleList,

@@ -3,6 +3,7 @@ libalpcgraph_a_SOURCES += \
 	src/kernel/kernel_internal.h \
 	src/kernel/os_identity.c \
 	src/kernel/dtb_search.c \
+	src/kernel/dtb_search_x86.c \
 	src/kernel/pe_image.c \
 	src/kernel/kdbg.c \
 	src/kernel/kdbg_read.c \

@@ -33,23 +33,61 @@ void os_note(struct os_identity *os, const char *format, ...)
 	va_end(args);
 }
 
-/* A raw image names no architecture: x64 is assumed when the x64 low stub
- * or a self-mapped PML4 is there (x86 images are not searched yet). */
+/* Does KUSER_SHARED_DATA translate through dtb?  (qemu elf2dmp fix_dtb) */
+static bool kuser_translates_as(struct physical_memory *memory, enum paging_mode paging,
+				uint64_t dtb)
+{
+	struct address_space *space = address_space_new(memory, paging, dtb);
+	uint64_t physical;
+	struct error *error = virtual_translate(
+		space, paging == PAGING_X64 ? KUSER_SHARED_DATA_X64 : KUSER_SHARED_DATA_X86, &physical);
+	address_space_free(space);
+	error_free(error);
+	return error == NULL;
+}
+
+/* A raw image names no architecture: its page tables say which.  x64's
+ * low stub or self-mapped PML4 comes first when KUSER_SHARED_DATA
+ * translates through it, then x86's self-mapped directory (without or
+ * with PAE, dtb_search_x86.c), then an x64 candidate that does not
+ * translate (as before x86 was searched). */
+static bool raw_image_paging(struct physical_memory *memory, struct os_identity *os,
+			     uint64_t *kernel_hint)
+{
+	const char *source = NULL;
+	uint64_t dtb = find_x64_dtb(memory, &source, kernel_hint);
+	if (!dtb || !kuser_translates_as(memory, PAGING_X64, dtb)) {
+		enum paging_mode paging = PAGING_X86;
+		const char *x86_source = NULL;
+		uint64_t x86_dtb = find_x86_dtb(memory, kuser_translates_as, &paging, &x86_source);
+		if (x86_dtb) {
+			*kernel_hint = 0;
+			os->paging = paging;
+			os->dtb = known_u64(x86_dtb);
+			os->dtb_source = x86_source;
+			os_note(os, "the image names no architecture: x86 %spaging, from its page tables",
+				paging == PAGING_X86_PAE ? "PAE " : "");
+			return true;
+		}
+	}
+	if (!dtb) {
+		os_note(os, "the paging mode is not known: the image names no architecture and "
+			    "holds no x64 low stub or self-mapped PML4");
+		return false;
+	}
+	os->paging = PAGING_X64;
+	os->dtb = known_u64(dtb);
+	os->dtb_source = source;
+	os_note(os, "the image names no architecture: x64 paging, from its page tables");
+	return true;
+}
+
 static bool choose_paging(struct physical_memory *memory, const struct dump_facts *facts,
 			  struct os_identity *os, uint64_t *kernel_hint)
 {
 	if (facts->arch == DUMP_ARCH_UNKNOWN && facts->cpu_count == 0) {
-		const char *source = NULL;
-		uint64_t dtb = find_x64_dtb(memory, &source, kernel_hint);
-		if (!dtb) {
-			os_note(os, "the paging mode is not known: the image names no architecture and "
-				    "holds no x64 low stub or self-mapped PML4");
+		if (!raw_image_paging(memory, os, kernel_hint))
 			return false;
-		}
-		os->paging = PAGING_X64;
-		os->dtb = known_u64(dtb);
-		os->dtb_source = source;
-		os_note(os, "the image names no architecture: x64 paging, from its page tables");
 	} else if (facts->arch == DUMP_ARCH_X64) {
 		os->paging = PAGING_X64;
 	} else if (facts->arch == DUMP_ARCH_X86 && facts->pae >= 0) {
@@ -75,16 +113,10 @@ static uint64_t dtb_mask(const struct os_identity *os)
 	return os->paging == PAGING_X86_PAE ? 0xffffffe0ULL : 0x000ffffffffff000ULL;
 }
 
-/* Does KUSER_SHARED_DATA translate through dtb?  (qemu elf2dmp fix_dtb) */
 static bool kuser_translates(struct physical_memory *memory, const struct os_identity *os,
 			     uint64_t dtb)
 {
-	struct address_space *space = address_space_new(memory, os->paging, dtb);
-	uint64_t physical;
-	struct error *error = virtual_translate(space, kuser_address(os), &physical);
-	address_space_free(space);
-	error_free(error);
-	return error == NULL;
+	return kuser_translates_as(memory, os->paging, dtb);
 }
 
 static void find_dtb(struct physical_memory *memory, const struct dump_facts *facts,

@@ -64,6 +64,9 @@ void forge_unmap(struct forge *forge, uint64_t va);
 /* Makes the table entry on the way to va, at the given level (1 = the top
  * table's entry), point back at the top table: a page-table loop. */
 void forge_loop(struct forge *forge, uint64_t va, unsigned level);
+/* Writes Windows' x86 page-table self-map (PDE 0x300 names the page
+ * directory; with PAE the directory of 0xC0000000 names all four). */
+void forge_self_map(struct forge *forge);
 /* Leaves the page that holds va's level-n table out of the dump file. */
 void forge_drop_table(struct forge *forge, uint64_t va, unsigned level);
 

@@ -25,6 +25,7 @@
 #define KERNEL_PA 0x100000ULL
 #define HEAP_PA 0x400000ULL
 #define KUSER_PA 0x80000ULL
+#define X86_TABLE_PFN 0x30ULL /* 0x30000 */
 #define X86_KUSER_SHARED_DATA 0xffdf0000ULL
 #define X86_TEXT_RVA 0x1000u
 #define X86_TEXT_PAGES 2u
@@ -210,6 +211,11 @@ struct error *forge_lpc_scenario_system_new(const struct forge_scenario *scenari
 	uint64_t max_pfn = scenario->needs.max_pfn ? scenario->needs.max_pfn : DEFAULT_MAX_PFN;
 	bool x64 = layout->pointer_size == 8;
 	system->forge = forge_new(x64 ? FORGE_X64 : choice->pae ? FORGE_X86_PAE : FORGE_X86, max_pfn);
+	/* x86 page tables low, where XP/2003 keep theirs and where a raw
+	 * image's search looks (Volatility 3 windows.py at 34072a00 scans
+	 * 0x30000-0x1000000 for them); below KUSER_PA, which they never reach. */
+	if (!x64)
+		forge_set_table_area(system->forge, X86_TABLE_PFN);
 	if (x64) {
 		struct forge_kernel kernel = {
 			.base_va = FORGE_SCENARIO_KERNEL_BASE, .base_pa = KERNEL_PA, .text_pages = 4,
@@ -244,6 +250,10 @@ struct error *forge_lpc_scenario_system_new(const struct forge_scenario *scenari
 	put_kdbg_pointer(system->windows, system->kernel.kdbg_va + KDBG_OBP_TYPE_OBJECT_TYPE,
 			 globals->type_pointer[FORGE_TYPE_TYPE]);
 	system->facts = scenario->make(system->windows);
+	/* Windows keeps its x86 page tables self-mapped: a raw image is found
+	 * by them (forge_self_map). */
+	if (!x64)
+		forge_self_map(system->forge);
 	/* The facts name the layout by its label: PAE is part of it. */
 	system->facts->layout = choice->label;
 	return NULL;

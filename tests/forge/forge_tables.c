@@ -260,6 +260,41 @@ void forge_loop(struct forge *forge, uint64_t va, unsigned level)
 	write_entry(forge, slot, form->entry_size, table_entry(forge, level, top_page));
 }
 
+/* Windows' self-map on x86 (Volatility 3
+ * volatility3/framework/automagic/windows.py at 34072a00, the test
+ * values of DtbSelfRef32bit and DtbSelfRefPae: index 0x300 without PAE,
+ * 0x3 with PAE; Windows Internals: the page tables appear at
+ * 0xC0000000).  Without PAE, PDE 0x300 (the one for 0xC0000000) names
+ * the page directory itself; with PAE the directory of
+ * 0xC0000000-0xFFFFFFFF holds the four directories in its first four
+ * entries, so the last names itself.  Directories nothing mapped yet are
+ * made, as Windows always has all four. */
+void forge_self_map(struct forge *forge)
+{
+	const struct paging_form *form = forge_paging_form(forge->arch);
+	if (forge->arch == FORGE_X64 || !ensure_top_table(forge, true)) {
+		forge_note_misuse(forge, "forge_self_map: x86 only, with a top table");
+		return;
+	}
+	if (forge->arch == FORGE_X86) {
+		write_entry(forge, forge->dtb + 0x300 * 4, 4, forge->dtb | ENTRY_PRESENT | ENTRY_WRITABLE);
+		return;
+	}
+	uint64_t directories[4];
+	for (unsigned i = 0; i < 4; i++) {
+		uint64_t slot = forge->dtb + i * 8;
+		uint64_t entry = read_entry(forge, slot, 8);
+		if (!(entry & ENTRY_PRESENT)) {
+			if (!allocate_table(forge, false, &entry))
+				return;
+			write_entry(forge, slot, 8, table_entry(forge, 1, entry));
+		}
+		directories[i] = entry & form->address_mask;
+	}
+	for (unsigned i = 0; i < 4; i++)
+		write_entry(forge, directories[3] + i * 8, 8, directories[i] | ENTRY_PRESENT | ENTRY_WRITABLE);
+}
+
 void forge_drop_table(struct forge *forge, uint64_t va, unsigned level)
 {
 	const struct paging_form *form = forge_paging_form(forge->arch);

@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "../forge/forge.h"
+#include "../forge/forge_scenarios.h"
 #include "../../src/kernel/kernel.h"
 
 #define KERNEL_VA 0xfffff80412200000ULL
@@ -328,6 +329,113 @@ static void raw_image_without_page_tables_to_find(void)
 				       "and holds no x64 low stub or self-mapped PML4"));
 	close_forged(&o);
 	forge_free(forge);
+}
+
+/* ---- raw x86 images: Windows' self-map (dtb_search_x86.c) ------------ */
+
+#define NO_TABLES_NOTE                                                                   \
+	"the paging mode is not known: the image names no architecture and holds no x64 " \
+	"low stub or self-mapped PML4"
+#define X86_SELF_MAP_SOURCE "a self-referencing page directory (PDE 0x300) in the first 16 MiB"
+#define PAE_SELF_MAP_SOURCE "a PAE PDPT whose page directories map themselves, in the first 16 MiB"
+
+/* The forge's LPC systems as raw images: the page tables (at 0x30000,
+ * self-mapped as Windows maps them) give the paging and the DTB, and
+ * KUSER_SHARED_DATA the version. */
+static void raw_x86_lpc_images(void)
+{
+	static const struct {
+		const char *label;
+		enum paging_mode paging;
+		uint64_t dtb;
+		const char *source, *note;
+		uint64_t nt_minor;
+	} cases[] = {
+		{ "XP x86", PAGING_X86, 0x30000, X86_SELF_MAP_SOURCE,
+		  "the image names no architecture: x86 paging, from its page tables", 1 },
+		{ "XP x86 PAE", PAGING_X86_PAE, 0x30020, PAE_SELF_MAP_SOURCE,
+		  "the image names no architecture: x86 PAE paging, from its page tables", 1 },
+		{ "2003 x86", PAGING_X86_PAE, 0x30020, PAE_SELF_MAP_SOURCE,
+		  "the image names no architecture: x86 PAE paging, from its page tables", 2 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct forge_scenario_system system;
+		struct error *error = forge_lpc_scenario_system_new(forge_scenario_named("lpc-deadlock"),
+								    cases[i].label, &system);
+		CU_ASSERT_PTR_NULL_FATAL(error);
+		CU_ASSERT_EQUAL(forge_dtb(system.forge), cases[i].dtb);
+		struct opened o = open_forged(system.forge, FORGE_RAW);
+		CU_ASSERT_TRUE(o.os.paging_known);
+		CU_ASSERT_EQUAL(o.os.paging, cases[i].paging);
+		CU_ASSERT_KNOWN_EQUAL(o.os.dtb, forge_dtb(system.forge));
+		expect_source(o.os.dtb_source, cases[i].source);
+		CU_ASSERT_TRUE(has_note(&o.os, cases[i].note));
+		/* KUSER_SHARED_DATA read through the found tables: NT 5.1 or 5.2. */
+		CU_ASSERT_KNOWN_EQUAL(o.os.nt_major, 5);
+		CU_ASSERT_KNOWN_EQUAL(o.os.nt_minor, cases[i].nt_minor);
+		close_forged(&o);
+		forge_scenario_system_free(&system);
+	}
+}
+
+/* A self-mapped directory with four kernel-half tables: found when
+ * KUSER_SHARED_DATA translates through it, not found when it does not. */
+static void raw_x86_self_map_needs_kuser(void)
+{
+	static const enum forge_arch arches[] = { FORGE_X86, FORGE_X86_PAE };
+	for (size_t i = 0; i < 2; i++)
+		for (int kuser = 1; kuser >= 0; kuser--) {
+			struct forge *forge = forge_new(arches[i], MAX_PFN);
+			forge_set_table_area(forge, TABLE_AREA);
+			for (uint64_t n = 0; n < 4; n++)
+				CU_ASSERT_TRUE(forge_map(forge, 0x80000000ULL + n * 0x400000, 0x300000 + n * 0x1000,
+							 0x1000, 0x1000));
+			if (kuser)
+				CU_ASSERT_TRUE(forge_map(forge, 0xffdf0000, 0x180000, 0x1000, 0x1000));
+			forge_self_map(forge);
+			struct opened o = open_forged(forge, FORGE_RAW);
+			if (kuser) {
+				CU_ASSERT_EQUAL(o.os.paging,
+						arches[i] == FORGE_X86 ? PAGING_X86 : PAGING_X86_PAE);
+				CU_ASSERT_KNOWN_EQUAL(o.os.dtb, forge_dtb(forge));
+				expect_source(o.os.dtb_source,
+					      arches[i] == FORGE_X86 ? X86_SELF_MAP_SOURCE : PAE_SELF_MAP_SOURCE);
+			} else {
+				CU_ASSERT_FALSE(o.os.paging_known);
+				CU_ASSERT_FALSE(o.os.dtb.known);
+				CU_ASSERT_TRUE(has_note(&o.os, NO_TABLES_NOTE));
+			}
+			close_forged(&o);
+			forge_free(forge);
+		}
+}
+
+/* 16 MiB of pseudo-random bytes (xorshift64, fixed seed) hold no tables. */
+static void raw_random_bytes_have_no_dtb(void)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/random.raw", test_temp_dir());
+	FILE *file = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+	uint64_t state = 0x9e3779b97f4a7c15ULL;
+	for (size_t n = 0; n < (16u << 20) / 8; n++) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		fwrite(&state, 8, 1, file);
+	}
+	fclose(file);
+	struct dump *dump = NULL;
+	struct error *error = dump_open(path, DUMP_FORCE_RAW, &dump);
+	CU_ASSERT_PTR_NULL_FATAL(error);
+	struct physical_memory *memory = physical_memory_open(dump);
+	struct os_identity os;
+	identify_os(memory, &os);
+	CU_ASSERT_FALSE(os.paging_known);
+	CU_ASSERT_FALSE(os.dtb.known);
+	CU_ASSERT_TRUE(has_note(&os, NO_TABLES_NOTE));
+	physical_memory_close(memory);
+	dump_close(dump);
 }
 
 /* x86: the header's PaeEnabled, or CR4.PAE in a QEMU note, picks the
@@ -999,6 +1107,9 @@ int main(void)
 		{ "raw image: a self-mapped PML4", raw_image_from_a_self_mapped_pml4 },
 		{ "raw image: nothing to find", raw_image_without_page_tables_to_find },
 		{ "x86 PAE and non-PAE", x86_paging_choice },
+		{ "raw x86: the forge's LPC systems", raw_x86_lpc_images },
+		{ "raw x86: a self-map is believed when KUSER translates", raw_x86_self_map_needs_kuser },
+		{ "raw image of random bytes: no DTB", raw_random_bytes_have_no_dtb },
 		{ NULL, NULL },
 	};
 	static const struct test_case identity[] = {
