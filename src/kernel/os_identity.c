@@ -72,7 +72,8 @@ static bool raw_image_paging(struct physical_memory *memory, struct os_identity 
 	}
 	if (!dtb) {
 		os_note(os, "the paging mode is not known: the image names no architecture and "
-			    "holds no x64 low stub or self-mapped PML4");
+			    "holds no x64 low stub or self-mapped PML4, nor a self-mapped x86 page "
+			    "directory");
 		return false;
 	}
 	os->paging = PAGING_X64;

@@ -315,6 +315,10 @@ static void raw_image_from_a_self_mapped_pml4(void)
 	forge_free(forge);
 }
 
+#define NO_TABLES_NOTE                                                                   \
+	"the paging mode is not known: the image names no architecture and holds no x64 " \
+	"low stub or self-mapped PML4, nor a self-mapped x86 page directory"
+
 /* Five tables are not enough for the self-map test. */
 static void raw_image_without_page_tables_to_find(void)
 {
@@ -325,17 +329,13 @@ static void raw_image_without_page_tables_to_find(void)
 	struct opened o = open_forged(forge, FORGE_RAW);
 	CU_ASSERT_FALSE(o.os.paging_known);
 	CU_ASSERT_FALSE(o.os.dtb.known);
-	CU_ASSERT_TRUE(has_note(&o.os, "the paging mode is not known: the image names no architecture "
-				       "and holds no x64 low stub or self-mapped PML4"));
+	CU_ASSERT_TRUE(has_note(&o.os, NO_TABLES_NOTE));
 	close_forged(&o);
 	forge_free(forge);
 }
 
 /* ---- raw x86 images: Windows' self-map (dtb_search_x86.c) ------------ */
 
-#define NO_TABLES_NOTE                                                                   \
-	"the paging mode is not known: the image names no architecture and holds no x64 " \
-	"low stub or self-mapped PML4"
 #define X86_SELF_MAP_SOURCE "a self-referencing page directory (PDE 0x300) in the first 16 MiB"
 #define PAE_SELF_MAP_SOURCE "a PAE PDPT whose page directories map themselves, in the first 16 MiB"
 
