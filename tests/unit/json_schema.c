@@ -421,3 +421,23 @@ char *json_schema_validate(struct json_object *schema, struct json_object *insta
 		v.failure = strdup("validation failed");
 	return v.failure;
 }
+
+struct json_object *json_schema_published_as(const char *definition, char **failure)
+{
+	struct json_object *schema = json_schema_published(failure);
+	if (!schema)
+		return NULL;
+	struct json_object *defs;
+	if (!json_object_object_get_ex(schema, "$defs", &defs)) {
+		json_object_put(schema);
+		*failure = failure_text("docs/json.md: the schema has no $defs");
+		return NULL;
+	}
+	char reference[128];
+	snprintf(reference, sizeof reference, "#/$defs/%s", definition);
+	struct json_object *rooted = json_object_new_object();
+	json_object_object_add(rooted, "$ref", json_object_new_string(reference));
+	json_object_object_add(rooted, "$defs", json_object_get(defs));
+	json_object_put(schema);
+	return rooted;
+}

@@ -37,5 +37,9 @@ bool json_docs_schema_block(const char *doc, size_t *start, size_t *end);
 /* The schema published there, parsed strictly; NULL and a malloc'd
  * *failure when it cannot be read or parsed.  The caller puts it. */
 struct json_object *json_schema_published(char **failure);
+/* The published schema with its root replaced by a reference to
+ * $defs/definition ("lpc_query_document"), so every $ref still resolves
+ * against the same $defs; NULL and *failure as above. */
+struct json_object *json_schema_published_as(const char *definition, char **failure);
 
 #endif

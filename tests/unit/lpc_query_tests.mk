@@ -4,6 +4,7 @@ check_PROGRAMS += tests/unit/test_lpc_query
 TESTS += tests/unit/test_lpc_query
 
 tests_unit_test_lpc_query_SOURCES = tests/unit/test_lpc_query.c \
-	tests/unit/json_schema.c tests/unit/json_schema.h
+	tests/unit/json_schema.c tests/unit/json_schema.h \
+	tests/unit/json_paths.c tests/unit/json_paths.h
 tests_unit_test_lpc_query_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_test_lpc_query_LDADD = tests/unit/libfixtures.a $(TEST_LIBS) $(JSONC_LIBS)

@@ -15,6 +15,7 @@
 #include <json.h>
 
 #include "harness.h"
+#include "json_paths.h"
 #include "json_schema.h"
 #include "../../reports/reports.h"
 
@@ -575,18 +576,11 @@ static struct json_object *query_schema(void)
 {
 	if (!published) {
 		char *failure = NULL;
-		struct json_object *schema = json_schema_published(&failure);
+		published = json_schema_published_as("lpc_query_document", &failure);
 		if (failure)
 			fprintf(stderr, "\n  %s\n", failure);
 		free(failure);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(schema);
-		struct json_object *defs;
-		CU_ASSERT_TRUE_FATAL(json_object_object_get_ex(schema, "$defs", &defs));
-		published = json_object_new_object();
-		json_object_object_add(published, "$ref",
-				       json_object_new_string("#/$defs/lpc_query_document"));
-		json_object_object_add(published, "$defs", json_object_get(defs));
-		json_object_put(schema);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(published);
 	}
 	return published;
 }
@@ -613,64 +607,6 @@ static struct json_object *answered_json(struct snapshot *snapshot, struct lpc_q
 	CU_ASSERT_PTR_NULL(failure);
 	free(failure);
 	return document;
-}
-
-static struct json_object *value_at(struct json_object *node, const char *path)
-{
-	char copy[256];
-	snprintf(copy, sizeof copy, "%s", path);
-	for (char *part = strtok(copy, "/"); part && node; part = strtok(NULL, "/")) {
-		if (json_object_is_type(node, json_type_array))
-			node = json_object_array_get_idx(node, (size_t)strtoul(part, NULL, 10));
-		else if (!json_object_object_get_ex(node, part, &node))
-			node = NULL;
-	}
-	return node;
-}
-
-static bool string_at(struct json_object *document, const char *path, const char *expected)
-{
-	struct json_object *value = value_at(document, path);
-	bool ok = value && json_object_is_type(value, json_type_string) &&
-		  strcmp(json_object_get_string(value), expected) == 0;
-	if (!ok)
-		fprintf(stderr, "\n  %s: expected \"%s\", got %s\n", path, expected,
-			value ? json_object_to_json_string(value) : "nothing");
-	return ok;
-}
-
-static bool count_at(struct json_object *document, const char *path, int64_t expected)
-{
-	struct json_object *value = value_at(document, path);
-	bool ok = value && (json_object_is_type(value, json_type_int) ||
-			    json_object_is_type(value, json_type_array));
-	if (ok)
-		ok = json_object_is_type(value, json_type_array)
-			     ? (int64_t)json_object_array_length(value) == expected
-			     : json_object_get_int64(value) == expected;
-	if (!ok)
-		fprintf(stderr, "\n  %s: expected %lld, got %s\n", path, (long long)expected,
-			value ? json_object_to_json_string(value) : "nothing");
-	return ok;
-}
-
-static bool is_null_at(struct json_object *document, const char *path)
-{
-	struct json_object *container = document;
-	/* value_at cannot tell null from absent: the key must be there. */
-	const char *slash = strrchr(path, '/');
-	char parent[128];
-	snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
-	container = value_at(document, parent);
-	struct json_object *value = NULL;
-	return container && json_object_object_get_ex(container, slash + 1, &value) && value == NULL;
-}
-
-static bool bool_at(struct json_object *document, const char *path, bool expected)
-{
-	struct json_object *value = value_at(document, path);
-	return value && json_object_is_type(value, json_type_boolean) &&
-	       json_object_get_boolean(value) == expected;
 }
 
 static void json_answers_the_message_search(void)
