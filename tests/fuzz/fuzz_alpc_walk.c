@@ -15,56 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/kernel/kernel.h"
+#include "fuzz_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEAP 0xffffb00000000000ULL /* PML4 slot 0x160 */
-enum {
-	PAGE = 4096,
-	PML4_PAGE = 1, PDPT_PAGE = 2, PD_PAGE = 3, PT_PAGE = 4,
-	HEAP_FIRST_PAGE = 8, HEAP_PAGES = 8,
-	TOTAL_PAGES = HEAP_FIRST_PAGE + HEAP_PAGES,
-	CONTROL = 2,
-	PORT_BODY = 0x1100, INFO = 0x2000, MESSAGE = 0x3000, THREAD = 0x5000, PROCESS = 0x7000,
-};
-
-static void put64(uint8_t *at, uint64_t value)
-{
-	for (int i = 0; i < 8; i++)
-		at[i] = (uint8_t)(value >> (8 * i));
-}
-
-static void put_at(uint8_t *heap, int32_t offset, uint64_t base, uint64_t value)
-{
-	if (offset == PROFILE_ABSENT)
-		return;
-	uint64_t at = base - HEAP + (uint64_t)offset;
-	if (at + 8 <= HEAP_PAGES * PAGE)
-		put64(heap + at, value);
-}
-
-static void put_tables(uint8_t *memory)
-{
-	uint64_t present = 0x3;
-	put64(memory + PML4_PAGE * PAGE + 0x160 * 8, (uint64_t)PDPT_PAGE * PAGE | present);
-	put64(memory + PDPT_PAGE * PAGE, (uint64_t)PD_PAGE * PAGE | present);
-	put64(memory + PD_PAGE * PAGE, (uint64_t)PT_PAGE * PAGE | present);
-	for (unsigned i = 0; i < HEAP_PAGES; i++)
-		put64(memory + PT_PAGE * PAGE + i * 8, (uint64_t)(HEAP_FIRST_PAGE + i) * PAGE | present);
-}
-
-/* A LIST_ENTRY at head holding one entry at link (or empty: link 0). */
-static void put_list(uint8_t *heap, uint64_t head, uint64_t link)
-{
-	uint64_t first = link ? link : head;
-	put_at(heap, 0, head, first);
-	put_at(heap, 8, head, first);
-	if (link) {
-		put_at(heap, 0, link, head);
-		put_at(heap, 8, link, head);
-	}
-}
+enum { PORT_BODY = 0x1100, INFO = 0x2000, MESSAGE = 0x3000, THREAD = 0x5000, PROCESS = 0x7000 };
 
 static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
 {
@@ -118,33 +73,13 @@ static void check_port(const struct kernel_alpc_port *port)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t control[CONTROL] = { 0 };
-	memcpy(control, data, size < CONTROL ? size : CONTROL);
-	const uint8_t *tail = size > CONTROL ? data + CONTROL : NULL;
-	size_t tail_size = size > CONTROL ? size - CONTROL : 0;
-	const struct kernel_profile *profile = pick_profile(control[0]);
-	if (!profile)
+	struct fuzz_image image;
+	fuzz_image_control(&image, data, size);
+	const struct kernel_profile *profile = pick_profile(image.control[0]);
+	if (!profile || !fuzz_image_open(&image, data, size, put_scenario, profile))
 		return 0;
-	uint8_t *memory = calloc(TOTAL_PAGES, PAGE);
-	if (!memory)
-		return 0;
-	uint8_t *heap = memory + HEAP_FIRST_PAGE * PAGE;
-	put_tables(memory);
-	put_scenario(heap, profile);
-	for (size_t i = 0; i < tail_size && i < HEAP_PAGES * PAGE; i++)
-		heap[i] ^= tail[i];
-	for (unsigned i = 0; i < 8 && i < HEAP_PAGES; i++)
-		if (control[1] >> i & 1)
-			put64(memory + PT_PAGE * PAGE + i * 8, 0);
-
-	struct dump *dump = NULL;
-	struct error *error = dump_open_memory(memory, TOTAL_PAGES * PAGE, "fuzz.raw", DUMP_FORCE_RAW, &dump);
-	if (error) {
-		error_free(error);
-		free(memory);
-		return 0;
-	}
-	struct physical_memory *physical = physical_memory_open(dump);
+	struct physical_memory *physical = image.physical;
+	struct error *error;
 	struct address_space *space = address_space_new(physical, PAGING_X64, PML4_PAGE * PAGE);
 	size_t warnings = 0;
 	struct kernel_reader reader = { space, profile, { count_warning, &warnings } };
@@ -173,8 +108,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	error_free(error);
 	address_space_free(space);
-	physical_memory_close(physical);
-	dump_close(dump);
-	free(memory);
+	fuzz_image_close(&image);
 	return 0;
 }

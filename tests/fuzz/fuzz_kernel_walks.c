@@ -22,55 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/kernel/kernel.h"
+#include "fuzz_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEAP 0xffffb00000000000ULL /* PML4 slot 0x160 */
 enum {
-	PAGE = 4096,
-	PML4_PAGE = 1, PDPT_PAGE = 2, PD_PAGE = 3, PT_PAGE = 4,
-	HEAP_FIRST_PAGE = 8, HEAP_PAGES = 8,
-	TOTAL_PAGES = HEAP_FIRST_PAGE + HEAP_PAGES,
-	CONTROL = 2,
 	PROCESS_BODY = 0x1100, THREAD_BODY = 0x3100, HANDLE_TABLE = 0x5000, LEAF = 0x6000,
 	/* bounds on what one input may make the walks visit */
 	PROCESSES_MAX = 64, THREADS_MAX = 256, HANDLES_MAX = 1024,
 };
-
-static void put64(uint8_t *at, uint64_t value)
-{
-	for (int i = 0; i < 8; i++)
-		at[i] = (uint8_t)(value >> (8 * i));
-}
-
-static void put_at(uint8_t *heap, int32_t offset, uint64_t base, uint64_t value)
-{
-	if (offset == PROFILE_ABSENT)
-		return;
-	uint64_t at = base - HEAP + (uint64_t)offset;
-	if (at + 8 <= HEAP_PAGES * PAGE)
-		put64(heap + at, value);
-}
-
-static void put_byte(uint8_t *heap, int32_t offset, uint64_t base, uint8_t value)
-{
-	if (offset == PROFILE_ABSENT)
-		return;
-	uint64_t at = base - HEAP + (uint64_t)offset;
-	if (at < HEAP_PAGES * PAGE)
-		heap[at] = value;
-}
-
-static void put_tables(uint8_t *memory)
-{
-	uint64_t present = 0x3;
-	put64(memory + PML4_PAGE * PAGE + 0x160 * 8, (uint64_t)PDPT_PAGE * PAGE | present);
-	put64(memory + PDPT_PAGE * PAGE, (uint64_t)PD_PAGE * PAGE | present);
-	put64(memory + PD_PAGE * PAGE, (uint64_t)PT_PAGE * PAGE | present);
-	for (unsigned i = 0; i < HEAP_PAGES; i++)
-		put64(memory + PT_PAGE * PAGE + i * 8, (uint64_t)(HEAP_FIRST_PAGE + i) * PAGE | present);
-}
 
 /* The scenario in the profile's own layout (see the comment above). */
 static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
@@ -100,16 +60,16 @@ static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
 	put_at(heap, p->ethread_thread_list_entry + 8, thread, thread_head);
 	put_at(heap, p->ethread_cid + p->client_id_unique_process, thread, 4);
 	put_at(heap, p->ethread_cid + p->client_id_unique_thread, thread, 8);
-	put_byte(heap, p->kthread_state, thread, 5);
+	put_sized(heap, p->kthread_state, thread, 5, 1);
 	/* waits on the process: a wait block at the start of KTHREAD.WaitBlock */
 	uint64_t wait_block = thread + (uint64_t)p->kthread_wait_block;
 	put_at(heap, p->kthread_wait_block_list, thread, wait_block);
 	put_at(heap, p->kwait_block_thread, wait_block, thread);
 	put_at(heap, p->kwait_block_object, wait_block, process);
-	put_byte(heap, p->dispatcher_header_type, process, 3);
+	put_sized(heap, p->dispatcher_header_type, process, 3, 1);
 	/* the process's header: a type index (Win7+), a name info */
 	uint64_t header = process - (uint64_t)p->object_header_body;
-	put_byte(heap, p->object_header_type_index, header, 7);
+	put_sized(heap, p->object_header_type_index, header, 7, 1);
 	put_at(heap, p->object_header_pointer_count, header, 1);
 	/* a level-0 handle table whose entry 1 holds the process */
 	uint64_t table = HEAP + HANDLE_TABLE;
@@ -188,39 +148,19 @@ static bool on_process(void *context, const struct kernel_process *process)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t control[CONTROL] = { 0 };
-	memcpy(control, data, size < CONTROL ? size : CONTROL);
-	const uint8_t *tail = size > CONTROL ? data + CONTROL : NULL;
-	size_t tail_size = size > CONTROL ? size - CONTROL : 0;
-	const struct kernel_profile *profile = pick_profile(control[0] & 0x7f);
-	if (!profile)
+	struct fuzz_image image;
+	fuzz_image_control(&image, data, size);
+	const struct kernel_profile *profile = pick_profile(image.control[0] & 0x7f);
+	if (!profile || !fuzz_image_open(&image, data, size, put_scenario, profile))
 		return 0;
-	uint8_t *memory = calloc(TOTAL_PAGES, PAGE);
-	if (!memory)
-		return 0;
-	uint8_t *heap = memory + HEAP_FIRST_PAGE * PAGE;
-	put_tables(memory);
-	put_scenario(heap, profile);
-	for (size_t i = 0; i < tail_size && i < HEAP_PAGES * PAGE; i++)
-		heap[i] ^= tail[i];
-	for (unsigned i = 0; i < 8 && i < HEAP_PAGES; i++)
-		if (control[1] >> i & 1)
-			put64(memory + PT_PAGE * PAGE + i * 8, 0);
-
-	struct dump *dump = NULL;
-	struct error *error = dump_open_memory(memory, TOTAL_PAGES * PAGE, "fuzz.raw", DUMP_FORCE_RAW, &dump);
-	if (error) {
-		error_free(error);
-		free(memory);
-		return 0;
-	}
-	struct physical_memory *physical = physical_memory_open(dump);
+	struct physical_memory *physical = image.physical;
+	struct error *error;
 	struct os_identity os;
 	memset(&os, 0, sizeof os);
 	os.paging_known = true;
 	os.paging = PAGING_X64;
 	os.dtb = known_u64(PML4_PAGE * PAGE);
-	os.ps_active_process_head = control[0] & 0x80 ? UNKNOWN_U64 : known_u64(HEAP);
+	os.ps_active_process_head = image.control[0] & 0x80 ? UNKNOWN_U64 : known_u64(HEAP);
 	size_t warnings = 0;
 	struct kernel *kernel = NULL;
 	error = kernel_open(physical, &os, profile, (struct kernel_warnings){ drop, &warnings }, &kernel);
@@ -234,8 +174,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int score = kernel_probe(profile, &context);
 	if (score < -1)
 		abort();
-	physical_memory_close(physical);
-	dump_close(dump);
-	free(memory);
+	fuzz_image_close(&image);
 	return 0;
 }

@@ -16,70 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/kernel/kernel.h"
+#include "fuzz_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HEAP 0xffffb00000000000ULL /* PML4 slot 0x160 */
 enum {
-	PAGE = 4096,
-	PML4_PAGE = 1, PDPT_PAGE = 2, PD_PAGE = 3, PT_PAGE = 4,
-	HEAP_FIRST_PAGE = 8, HEAP_PAGES = 8,
-	TOTAL_PAGES = HEAP_FIRST_PAGE + HEAP_PAGES,
-	CONTROL = 2,
 	SERVER_PORT = 0x1100, CLIENT_PORT = 0x2100, MESSAGE = 0x3020, LOOSE = 0x4020,
 	SEMAPHORE = 0x4800, THREAD = 0x5000, PROCESS = 0x7000,
 	MESSAGE_ID = 0x2249c,
 };
 
-static void put64(uint8_t *at, uint64_t value)
-{
-	for (int i = 0; i < 8; i++)
-		at[i] = (uint8_t)(value >> (8 * i));
-}
-
-static void put_at(uint8_t *heap, int32_t offset, uint64_t base, uint64_t value, unsigned width)
-{
-	if (offset == PROFILE_ABSENT)
-		return;
-	uint64_t at = base - HEAP + (uint64_t)offset;
-	if (at + width > HEAP_PAGES * PAGE)
-		return;
-	for (unsigned i = 0; i < width; i++)
-		heap[at + i] = (uint8_t)(value >> (8 * i));
-}
-
-static void put_tables(uint8_t *memory)
-{
-	uint64_t present = 0x3;
-	put64(memory + PML4_PAGE * PAGE + 0x160 * 8, (uint64_t)PDPT_PAGE * PAGE | present);
-	put64(memory + PDPT_PAGE * PAGE, (uint64_t)PD_PAGE * PAGE | present);
-	put64(memory + PD_PAGE * PAGE, (uint64_t)PT_PAGE * PAGE | present);
-	for (unsigned i = 0; i < HEAP_PAGES; i++)
-		put64(memory + PT_PAGE * PAGE + i * 8, (uint64_t)(HEAP_FIRST_PAGE + i) * PAGE | present);
-}
-
-/* A LIST_ENTRY at head holding one entry at link (or empty: link 0). */
-static void put_list(uint8_t *heap, uint64_t head, uint64_t link)
-{
-	uint64_t first = link ? link : head;
-	put_at(heap, 0, head, first, 8);
-	put_at(heap, 8, head, first, 8);
-	if (link) {
-		put_at(heap, 0, link, head, 8);
-		put_at(heap, 8, link, head, 8);
-	}
-}
-
 static void put_port(uint8_t *heap, const struct kernel_profile *p, uint64_t port, uint32_t flags,
 		     uint64_t connection, uint64_t connected, uint64_t message, uint64_t waiter)
 {
 	uint64_t queue = port + (uint64_t)p->lpcp_port_object_msg_queue;
-	put_at(heap, p->lpcp_port_object_flags, port, flags, 4);
-	put_at(heap, p->lpcp_port_object_connection_port, port, connection, 8);
-	put_at(heap, p->lpcp_port_object_connected_port, port, connected, 8);
-	put_at(heap, p->lpcp_port_object_server_process, port, HEAP + PROCESS, 8);
-	put_at(heap, p->lpcp_port_queue_semaphore, queue, HEAP + SEMAPHORE, 8);
+	put_sized(heap, p->lpcp_port_object_flags, port, flags, 4);
+	put_sized(heap, p->lpcp_port_object_connection_port, port, connection, 8);
+	put_sized(heap, p->lpcp_port_object_connected_port, port, connected, 8);
+	put_sized(heap, p->lpcp_port_object_server_process, port, HEAP + PROCESS, 8);
+	put_sized(heap, p->lpcp_port_queue_semaphore, queue, HEAP + SEMAPHORE, 8);
 	put_list(heap, queue + (uint64_t)p->lpcp_port_queue_receive_head,
 		 message ? message + (uint64_t)p->lpcp_message_entry : 0);
 	put_list(heap, port + (uint64_t)p->lpcp_port_object_lpc_reply_chain_head,
@@ -94,11 +49,11 @@ static void put_message(uint8_t *heap, const struct kernel_profile *p, uint64_t 
 			uint64_t sender)
 {
 	uint64_t request = message + (uint64_t)p->lpcp_message_request;
-	put_at(heap, p->lpcp_message_sender_port, message, sender, 8);
-	put_at(heap, p->port_message_data_length, request, 0x20, 2);
-	put_at(heap, p->port_message_total_length, request, 0x20 + (uint64_t)p->port_message_size, 2);
-	put_at(heap, p->port_message_type, request, 1, 2);
-	put_at(heap, p->port_message_message_id, request, id, 4);
+	put_sized(heap, p->lpcp_message_sender_port, message, sender, 8);
+	put_sized(heap, p->port_message_data_length, request, 0x20, 2);
+	put_sized(heap, p->port_message_total_length, request, 0x20 + (uint64_t)p->port_message_size, 2);
+	put_sized(heap, p->port_message_type, request, 1, 2);
+	put_sized(heap, p->port_message_message_id, request, id, 4);
 	uint64_t pool = message - (uint64_t)p->pool_header_size;
 	memcpy(heap + (pool - HEAP) + p->pool_header_pool_tag, "LpcM", 4);
 }
@@ -112,7 +67,7 @@ static void put_scenario(uint8_t *heap, const struct kernel_profile *p)
 	put_message(heap, p, message, MESSAGE_ID, client);
 	put_message(heap, p, loose, MESSAGE_ID + 2, 0);
 	put_list(heap, loose + (uint64_t)p->lpcp_message_entry, 0);
-	put_at(heap, p->ksemaphore_limit, HEAP + SEMAPHORE, 0x7fffffff, 4);
+	put_sized(heap, p->ksemaphore_limit, HEAP + SEMAPHORE, 0x7fffffff, 4);
 }
 
 static const struct kernel_profile *pick_profile(uint8_t choice)
@@ -154,33 +109,13 @@ static void check_port(const struct kernel_lpc_port *port)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t control[CONTROL] = { 0 };
-	memcpy(control, data, size < CONTROL ? size : CONTROL);
-	const uint8_t *tail = size > CONTROL ? data + CONTROL : NULL;
-	size_t tail_size = size > CONTROL ? size - CONTROL : 0;
-	const struct kernel_profile *profile = pick_profile(control[0]);
-	if (!profile)
+	struct fuzz_image image;
+	fuzz_image_control(&image, data, size);
+	const struct kernel_profile *profile = pick_profile(image.control[0]);
+	if (!profile || !fuzz_image_open(&image, data, size, put_scenario, profile))
 		return 0;
-	uint8_t *memory = calloc(TOTAL_PAGES, PAGE);
-	if (!memory)
-		return 0;
-	uint8_t *heap = memory + HEAP_FIRST_PAGE * PAGE;
-	put_tables(memory);
-	put_scenario(heap, profile);
-	for (size_t i = 0; i < tail_size && i < HEAP_PAGES * PAGE; i++)
-		heap[i] ^= tail[i];
-	for (unsigned i = 0; i < 8 && i < HEAP_PAGES; i++)
-		if (control[1] >> i & 1)
-			put64(memory + PT_PAGE * PAGE + i * 8, 0);
-
-	struct dump *dump = NULL;
-	struct error *error = dump_open_memory(memory, TOTAL_PAGES * PAGE, "fuzz.raw", DUMP_FORCE_RAW, &dump);
-	if (error) {
-		error_free(error);
-		free(memory);
-		return 0;
-	}
-	struct physical_memory *physical = physical_memory_open(dump);
+	struct physical_memory *physical = image.physical;
+	struct error *error;
 	struct address_space *space = address_space_new(physical, PAGING_X64, PML4_PAGE * PAGE);
 	size_t warnings = 0;
 	struct kernel_reader reader = { space, profile, { count_warning, &warnings } };
@@ -228,8 +163,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hits > TOTAL_PAGES * PAGE / 8)
 		abort();
 	address_space_free(space);
-	physical_memory_close(physical);
-	dump_close(dump);
-	free(memory);
+	fuzz_image_close(&image);
 	return 0;
 }

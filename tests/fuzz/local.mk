@@ -49,13 +49,13 @@ tests_fuzz_fuzz_kernel_image_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_profile_isf_SOURCES = tests/fuzz/fuzz_profile_isf.c
 tests_fuzz_fuzz_profile_isf_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_profile_isf_LDADD = $(ALPCGRAPH_LIBS)
-tests_fuzz_fuzz_kernel_walks_SOURCES = tests/fuzz/fuzz_kernel_walks.c
+tests_fuzz_fuzz_kernel_walks_SOURCES = tests/fuzz/fuzz_kernel_walks.c tests/fuzz/fuzz_image.c tests/fuzz/fuzz_image.h
 tests_fuzz_fuzz_kernel_walks_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_kernel_walks_LDADD = $(ALPCGRAPH_LIBS)
-tests_fuzz_fuzz_alpc_walk_SOURCES = tests/fuzz/fuzz_alpc_walk.c
+tests_fuzz_fuzz_alpc_walk_SOURCES = tests/fuzz/fuzz_alpc_walk.c tests/fuzz/fuzz_image.c tests/fuzz/fuzz_image.h
 tests_fuzz_fuzz_alpc_walk_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_alpc_walk_LDADD = $(ALPCGRAPH_LIBS)
-tests_fuzz_fuzz_lpc_walk_SOURCES = tests/fuzz/fuzz_lpc_walk.c
+tests_fuzz_fuzz_lpc_walk_SOURCES = tests/fuzz/fuzz_lpc_walk.c tests/fuzz/fuzz_image.c tests/fuzz/fuzz_image.h
 tests_fuzz_fuzz_lpc_walk_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_lpc_walk_LDADD = $(ALPCGRAPH_LIBS)
 tests_fuzz_fuzz_lpc_query_SOURCES = tests/fuzz/fuzz_lpc_query.c
